@@ -1,0 +1,104 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type Config } from './schema.js';
+import { envAliases, listSettings } from './keys.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Environment variables with the NBLAUNCH_ prefix that are not settings themselves. */
+const nonSettingEnv = new Set(['NBLAUNCH_CONFIG', 'NBLAUNCH_SKIP_SETUP']);
+
+type Raw = Record<string, unknown>;
+
+function setPath(target: Raw, path: string[], value: unknown): void {
+  let node = target;
+  for (const part of path.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Raw;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function mergeDeep(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const bothObjects = typeof value === 'object' && value !== null && !Array.isArray(value)
+      && typeof current === 'object' && current !== null && !Array.isArray(current);
+    out[key] = bothObjects ? mergeDeep(current as Raw, value as Raw) : value;
+  }
+  return out;
+}
+
+function readYaml(file: string): Raw {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read configuration file ${file}: ${(error as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`Configuration file ${file} must hold a mapping of settings`);
+  }
+  return parsed as Raw;
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Raw {
+  const raw: Raw = {};
+  const known = new Set<string>();
+  for (const setting of listSettings()) {
+    known.add(setting.env);
+    const alias = envAliases[setting.key];
+    const value = env[setting.env] ?? (alias ? env[alias] : undefined);
+    if (value !== undefined && value !== '') setPath(raw, setting.path, value);
+  }
+  const unknown = Object.keys(env).filter((name) => name.startsWith('NBLAUNCH_') && !known.has(name) && !nonSettingEnv.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(`Unknown environment variable ${unknown.join(', ')}: no such setting (see the configuration table in README.md)`);
+  }
+  return raw;
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): string {
+  const key = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const names = issue.keys.map((name) => (key ? `${key}.${name}` : name));
+    return `unknown setting ${names.join(', ')}`;
+  }
+  const setting = listSettings().find((candidate) => candidate.key === key);
+  const envHint = setting ? ` (env ${setting.env})` : '';
+  return `${key || '(root)'}${envHint}: ${issue.message}`;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  defaultsFile?: string;
+  /** Extra settings applied over the files and under the environment (tests use this). */
+  overrides?: Raw;
+}
+
+/** Loads config/default.yaml, then NBLAUNCH_CONFIG, then overrides, then the environment; validates once. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const defaultsFile = options.defaultsFile ?? new URL('../../config/default.yaml', import.meta.url).pathname;
+  let raw: Raw = existsSync(defaultsFile) ? readYaml(defaultsFile) : {};
+  if (env.NBLAUNCH_CONFIG) raw = mergeDeep(raw, readYaml(env.NBLAUNCH_CONFIG));
+  if (options.overrides) raw = mergeDeep(raw, options.overrides);
+  raw = mergeDeep(raw, envOverrides(env));
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue as never)}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+const secretPattern = /\/\/([^:@/]*):([^@/]*)@/;
+
+/** A copy safe to log: passwords inside URLs are replaced. */
+export function redactConfig(config: Config): Config {
+  return { ...config, redisUrl: config.redisUrl.replace(secretPattern, '//$1:***@') };
+}

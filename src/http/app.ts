@@ -1,0 +1,32 @@
+import Koa from 'koa';
+import { safePath } from '../log/logger.js';
+import { LauncherError } from '../errors/launcher-error.js';
+import type { Forwarder } from '../proxy/forwarder.js';
+import type { AppDeps } from './context.js';
+import { errorHandler } from './error-handler.js';
+import { healthRoutes } from './routes/health.js';
+import { pageRoutes } from './routes/pages.js';
+import { serverProxy } from './routes/server-proxy.js';
+import { sessionsApi } from './routes/sessions-api.js';
+
+export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
+  const app = new Koa({ proxy: deps.config.trustProxy });
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    const started = Date.now();
+    await next();
+    if (ctx.respond !== false) {
+      deps.logger.debug({ method: ctx.method, path: safePath(ctx.url), status: ctx.status, ms: Date.now() - started }, 'request');
+    }
+  });
+  app.use(errorHandler(deps.logger));
+  app.use(serverProxy(deps, forwarder));
+  for (const router of [pageRoutes(deps), sessionsApi(deps), healthRoutes(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  app.use((ctx) => {
+    throw new LauncherError(404, 'not-found', `There is nothing at ${ctx.path}. Check the address, or start from the home page.`);
+  });
+  return app;
+}

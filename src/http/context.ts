@@ -1,0 +1,27 @@
+import type { Context } from 'koa';
+import type { Config } from '../config/schema.js';
+import type { SessionManager } from '../sessions/session-manager.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import type { RouteTable } from '../proxy/route-table.js';
+import type { Spawner } from '../runtime/spawner.js';
+import type { Logger } from '../log/logger.js';
+import type { RedisClient } from '../store/redis-connection.js';
+
+/** What the routers need from the rest of the launcher. */
+export interface AppDeps {
+  config: Config;
+  manager: SessionManager;
+  sessions: SessionStore;
+  routes: RouteTable;
+  spawner: Spawner;
+  redis: RedisClient;
+  logger: Logger;
+}
+
+export function publicBaseUrl(ctx: Context, config: Config): string {
+  return (config.publicUrl || `${ctx.protocol}://${ctx.host}`).replace(/\/+$/, '');
+}
+
+export function clientIp(ctx: Context): string {
+  return ctx.ip.replace(/^::ffff:/, '') || 'unknown';
+}

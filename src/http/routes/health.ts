@@ -1,0 +1,34 @@
+import Router from '@koa/router';
+import type { AppDeps } from '../context.js';
+
+const checkTimeoutMs = 2000;
+
+async function check(run: () => Promise<unknown>): Promise<{ ok: boolean; message?: string }> {
+  try {
+    await Promise.race([run(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${checkTimeoutMs} ms`)), checkTimeoutMs).unref())]);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
+}
+
+/** `GET /health`: 200 when Docker and Redis answer, 503 naming the failing check otherwise. */
+export function healthRoutes(deps: AppDeps): Router {
+  const router = new Router();
+  router.get('/health', async (ctx) => {
+    const [docker, redis] = await Promise.all([
+      check(() => deps.spawner.ping()),
+      check(() => deps.redis.ping()),
+    ]);
+    const failing = Object.entries({ docker, redis }).filter(([, result]) => !result.ok).map(([name]) => name);
+    ctx.status = failing.length === 0 ? 200 : 503;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      status: failing.length === 0 ? 'ok' : 'unhealthy',
+      ...(failing.length > 0 ? { message: `Failing: ${failing.join(', ')}` } : {}),
+      checks: { docker, redis },
+      routes: deps.routes.size,
+    };
+  });
+  return router;
+}

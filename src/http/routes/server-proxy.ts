@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Context, Next } from 'koa';
+import { LauncherError } from '../../errors/launcher-error.js';
+import { safePath } from '../../log/logger.js';
+import type { Forwarder } from '../../proxy/forwarder.js';
+import { serverIdFromPath } from '../../proxy/server-path.js';
+import { describeEndReason } from '../../sessions/session-manager.js';
+import type { AppDeps } from '../context.js';
+import { wantsHtml } from '../negotiation.js';
+import { renderMessage } from '../pages.js';
+
+async function missingServerError(deps: AppDeps, id: string): Promise<LauncherError> {
+  const ended = await deps.sessions.ended(id);
+  if (ended) {
+    return new LauncherError(410, 'session-ended', `This notebook server was shut down because ${describeEndReason(ended.reason)}, and its files went with it. You can launch a new server.`);
+  }
+  return new LauncherError(404, 'no-such-server', 'There is no notebook server at this address. It may never have existed, or it ended long ago. You can launch a new server.');
+}
+
+function renderMissing(ctx: Context, error: LauncherError): void {
+  ctx.status = error.status;
+  if (!wantsHtml(ctx.req)) {
+    ctx.body = { status: error.status, reason: error.reason, message: error.message };
+    return;
+  }
+  const heading = error.status === 410 ? 'This server has ended' : 'No server here';
+  ctx.type = 'html';
+  ctx.body = renderMessage({ title: heading, heading, message: error.message, actionHref: '/launch', actionLabel: 'Launch a new server' });
+}
+
+/** Koa middleware for `/s/<id>/...`: forwards to routes the launcher made, explains the rest. */
+export function serverProxy(deps: AppDeps, forwarder: Forwarder) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const id = serverIdFromPath(ctx.path);
+    if (!id) return next();
+    const target = await deps.routes.lookup(id);
+    if (!target) return renderMissing(ctx, await missingServerError(deps, id));
+    ctx.respond = false;
+    forwarder.web(ctx.req, ctx.res, id, target);
+  };
+}
+
+/** The 503 answer for a server that does not answer the proxy. */
+export function deadTargetResponder(req: IncomingMessage, res: ServerResponse): void {
+  const message = 'Your notebook server is not answering. It may be restarting or may have stopped; reload in a few seconds, or launch a new server.';
+  res.statusCode = 503;
+  res.setHeader('Retry-After', '5');
+  if (wantsHtml(req)) {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(renderMessage({ title: 'Server not answering', heading: 'Your server is not answering', message, actionHref: req.url ?? '/', actionLabel: 'Reload' }));
+  } else {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status: 503, reason: 'server-unreachable', message }));
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/** WebSocket upgrades take the same route lookup as HTTP. */
+export function upgradeHandler(deps: AppDeps, forwarder: Forwarder) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const id = serverIdFromPath(req.url ?? '');
+    if (!id) return rejectUpgrade(socket, 404, 'Not Found');
+    deps.routes.lookup(id).then(
+      (target) => (target ? forwarder.upgrade(req, socket, head, id, target) : rejectUpgrade(socket, 404, 'Not Found')),
+      (error: Error) => {
+        deps.logger.warn({ path: safePath(req.url), err: error.message }, 'websocket route lookup failed');
+        rejectUpgrade(socket, 503, 'Service Unavailable');
+      },
+    );
+  };
+}

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Config } from './config/schema.js';
+import { redactConfig } from './config/load.js';
+import { createApp } from './http/app.js';
+import type { AppDeps } from './http/context.js';
+import { deadTargetResponder, upgradeHandler } from './http/routes/server-proxy.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { ActivityRecorder } from './proxy/activity-recorder.js';
+import { Forwarder } from './proxy/forwarder.js';
+import { RouteTable } from './proxy/route-table.js';
+import { DockerSpawner } from './runtime/docker-spawner.js';
+import { fetchJupyterStatus } from './runtime/jupyter-status.js';
+import type { Spawner } from './runtime/spawner.js';
+import { Culler } from './sessions/culler.js';
+import { Reconciler } from './sessions/reconciler.js';
+import { SessionManager } from './sessions/session-manager.js';
+import { EmbeddedRedis } from './store/embedded-redis.js';
+import { connectRedis } from './store/redis-connection.js';
+import { RedisRouteStore } from './store/redis-route-store.js';
+import { RedisSessionStore } from './store/redis-session-store.js';
+
+export interface LauncherOptions {
+  logger?: Logger;
+  spawner?: Spawner;
+  /** Replaces the notebook command of every server (tests make failing servers with it). */
+  serverCommand?: string[];
+  activityFlushMs?: number;
+  shutdownGraceMs?: number;
+}
+
+export interface RunningLauncher {
+  url: string;
+  port: number;
+  deps: AppDeps;
+  culler: Culler;
+  reconciler: Reconciler;
+  activity: ActivityRecorder;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Builds every part from the configuration, reconciles, and starts serving. */
+export async function startLauncher(config: Config, options: LauncherOptions = {}): Promise<RunningLauncher> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  logger.info({ config: redactConfig(config) }, 'starting nblaunch');
+  const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger);
+  await embedded?.start();
+  const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
+  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
+  const sessions = new RedisSessionStore(redis, config.instance);
+  const routeStore = new RedisRouteStore(redis, config.instance);
+  const routes = new RouteTable(routeStore);
+  const activity = new ActivityRecorder(routeStore, logger, options.activityFlushMs);
+  const manager = new SessionManager({ config, spawner, sessions, routes, logger, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
+  const culler = new Culler({
+    sessions, routes, activity, manager, logger,
+    probe: async (session) => (await fetchJupyterStatus(session, `/s/${session.id}/`, session.token))?.lastActivity ?? null,
+    idleTimeoutMs: config.cull.idleTimeoutSeconds * 1000,
+    intervalMs: config.cull.intervalSeconds * 1000,
+  });
+  const reconciler = new Reconciler({
+    spawner, sessions, routes, manager, logger,
+    staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
+    intervalMs: config.reconcile.intervalSeconds * 1000,
+  });
+  await routes.sync();
+  await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
+
+  const deps: AppDeps = { config, manager, sessions, routes, spawner, redis, logger };
+  const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
+  const app = createApp(deps, forwarder);
+  const server = createServer(app.callback());
+  const upgraded = new Set<Duplex>();
+  const onUpgrade = upgradeHandler(deps, forwarder);
+  server.on('upgrade', (req, socket, head) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    onUpgrade(req, socket, head);
+  });
+  const port = await listen(server, config.port, config.host);
+  activity.start();
+  culler.start();
+  reconciler.start();
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ url }, 'nblaunch is listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const graceMs = options.shutdownGraceMs ?? 10_000;
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
+      }, graceMs);
+      for (const socket of upgraded) socket.end();
+      await drained;
+      clearTimeout(timer);
+      await Promise.all([culler.stop(), reconciler.stop()]);
+      await activity.stop();
+      forwarder.close();
+      redis.destroy();
+      await embedded?.stop();
+      logger.info('nblaunch stopped; notebook servers keep running');
+    })();
+    return closing;
+  };
+  return { url, port, deps, culler, reconciler, activity, close };
+}

@@ -1,0 +1,19 @@
+export interface RouteTarget {
+  host: string;
+  port: number;
+}
+
+export interface Route extends RouteTarget {
+  id: string;
+  lastActivity: number;
+}
+
+/** The routes the launcher created; the proxy forwards to nothing else. */
+export interface RouteStore {
+  add(id: string, target: RouteTarget, now: number): Promise<void>;
+  get(id: string): Promise<Route | null>;
+  remove(id: string): Promise<void>;
+  all(): Promise<Route[]>;
+  /** Raises each route's last activity to the given time; routes that are gone stay gone. */
+  recordActivity(latest: Map<string, number>): Promise<void>;
+}

@@ -1,0 +1,20 @@
+export const labelKeys = {
+  managed: 'org.nblaunch.managed',
+  instance: 'org.nblaunch.instance',
+  session: 'org.nblaunch.session',
+  kind: 'org.nblaunch.kind',
+} as const;
+
+export function serverLabels(instance: string, id: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...extra,
+    [labelKeys.managed]: 'true',
+    [labelKeys.instance]: instance,
+    [labelKeys.session]: id,
+    [labelKeys.kind]: extra[labelKeys.kind] ?? 'ephemeral',
+  };
+}
+
+export function containerName(instance: string, id: string): string {
+  return `nblaunch-${instance}-${id}`;
+}

@@ -1,0 +1,86 @@
+import type { Logger } from '../log/logger.js';
+import type { RouteTable } from '../proxy/route-table.js';
+import type { Spawner } from '../runtime/spawner.js';
+import type { SessionManager } from './session-manager.js';
+import type { SessionStore } from './session-store.js';
+
+export interface ReconcileReport {
+  orphanContainersRemoved: string[];
+  sessionsEnded: string[];
+  reservationsReleased: string[];
+  routesRemoved: string[];
+}
+
+export interface ReconcilerDeps {
+  spawner: Spawner;
+  sessions: SessionStore;
+  routes: RouteTable;
+  manager: SessionManager;
+  logger: Logger;
+  /** A reservation older than this without a session is a launch that died with its launcher. */
+  staleReservationMs: number;
+  intervalMs: number;
+}
+
+/**
+ * Makes Docker and Redis agree. The labels on containers are the truth about what exists:
+ * containers Redis does not know are removed, sessions whose container is gone or stopped
+ * are ended, and routes without a session are dropped.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ReconcileReport> | undefined;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  reconcileOnce(): Promise<ReconcileReport> {
+    this.running ??= this.pass().finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private async pass(): Promise<ReconcileReport> {
+    const { spawner, sessions, routes, manager, logger } = this.deps;
+    const report: ReconcileReport = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [] };
+    for (const stale of await sessions.staleReservations(this.deps.staleReservationMs)) {
+      await sessions.release(stale.id, stale.clientIp);
+      report.reservationsReleased.push(stale.id);
+    }
+    const servers = await spawner.list();
+    const records = await sessions.list();
+    const known = new Set(records.map((record) => record.id));
+    const reserved = new Set(await sessions.slotIds());
+    for (const server of servers) {
+      if (known.has(server.id) || reserved.has(server.id)) continue;
+      await spawner.stop(server.id, { remove: true });
+      report.orphanContainersRemoved.push(server.id);
+    }
+    const runningIds = new Set(servers.filter((server) => server.state === 'running').map((server) => server.id));
+    for (const record of records) {
+      if (runningIds.has(record.id)) continue;
+      await manager.end(record.id, 'server-gone');
+      report.sessionsEnded.push(record.id);
+    }
+    const stillKnown = new Set(records.map((record) => record.id).filter((id) => !report.sessionsEnded.includes(id)));
+    for (const route of await routes.all()) {
+      if (stillKnown.has(route.id) || reserved.has(route.id)) continue;
+      await routes.remove(route.id);
+      report.routesRemoved.push(route.id);
+    }
+    await routes.sync();
+    const changed = Object.values(report).some((list) => list.length > 0);
+    if (changed) logger.info(report, 'reconciled Docker with Redis');
+    return report;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.reconcileOnce().catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'reconcile pass failed'));
+    }, this.deps.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,119 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import { LauncherError } from '../errors/launcher-error.js';
+import type { Logger } from '../log/logger.js';
+import type { RouteTable } from '../proxy/route-table.js';
+import { serverBaseUrl } from '../proxy/server-path.js';
+import type { Spawner } from '../runtime/spawner.js';
+import { newServerToken, newSessionId } from './ids.js';
+import type { EndReason, SessionRecord, SessionStore } from './session-store.js';
+
+export interface LaunchedSession {
+  id: string;
+  /** Path of the server under the launcher, e.g. `/s/<id>/`. */
+  path: string;
+  token: string;
+  expiresAt: number;
+}
+
+export interface SessionManagerDeps {
+  config: Pick<Config, 'image' | 'server' | 'cull' | 'capacity'>;
+  spawner: Spawner;
+  sessions: SessionStore;
+  routes: RouteTable;
+  logger: Logger;
+  /** Replaces the notebook command of every server (tests use it to make failing servers). */
+  serverCommand?: string[];
+  now?: () => number;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Launches and ends anonymous servers: capacity, the container, the route and the record. */
+export class SessionManager {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async launch(clientIp: string): Promise<LaunchedSession> {
+    const { config, sessions, spawner, logger } = this.deps;
+    const id = newSessionId();
+    const outcome = await sessions.reserve(id, clientIp, config.capacity);
+    if (outcome === 'full') {
+      throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. A server frees up when someone finishes; try again in a minute.`);
+    }
+    if (outcome === 'ip-limit') {
+      throw new LauncherError(429, 'ip-limit', `Your address already has ${config.capacity.maxServersPerIp} notebook servers running, the most allowed. Close one (or wait for it to time out) and try again.`);
+    }
+    const token = newServerToken();
+    const started = this.now();
+    let handle;
+    try {
+      handle = await spawner.start({
+        id,
+        image: config.image,
+        token,
+        baseUrl: serverBaseUrl(id),
+        limits: config.server,
+        startTimeoutMs: config.server.startTimeoutSeconds * 1000,
+        ...(this.deps.serverCommand ? { command: this.deps.serverCommand } : {}),
+      });
+    } catch (error) {
+      await sessions.release(id, clientIp).catch(() => undefined);
+      throw error;
+    }
+    const record: SessionRecord = {
+      id, token, image: config.image, clientIp, containerId: handle.containerId, host: handle.host, port: handle.port,
+      createdAt: started, expiresAt: started + config.cull.maxAgeSeconds * 1000,
+    };
+    try {
+      await sessions.save(record);
+      await this.deps.routes.add(id, { host: handle.host, port: handle.port }, this.now());
+    } catch (error) {
+      await spawner.stop(id, { remove: true }).catch(() => undefined);
+      await sessions.release(id, clientIp).catch(() => undefined);
+      throw error;
+    }
+    logger.info({ session: id, image: config.image, startMs: this.now() - started }, 'server launched');
+    return { id, path: serverBaseUrl(id), token, expiresAt: record.expiresAt };
+  }
+
+  /** The session, if the caller holds its token; a 404 otherwise, so ids cannot be probed. */
+  async authorize(id: string, token: string | undefined): Promise<SessionRecord> {
+    const record = await this.deps.sessions.get(id);
+    if (!record || !token || !sameSecret(token, record.token)) {
+      const ended = record ? null : await this.deps.sessions.ended(id);
+      if (ended && token) throw new LauncherError(410, 'session-ended', `This server was shut down (${describeEndReason(ended.reason)}).`);
+      throw new LauncherError(404, 'no-such-session', 'No running server has this id and token. Check both, or launch a new server.');
+    }
+    return record;
+  }
+
+  /** Ends a session: the route goes first so no request reaches a dying server. */
+  async end(id: string, reason: EndReason): Promise<void> {
+    const { routes, sessions, spawner, logger } = this.deps;
+    await routes.remove(id);
+    const record = await sessions.end(id, reason);
+    try {
+      await spawner.stop(id, { remove: true });
+    } catch (error) {
+      logger.warn({ session: id, err: (error as Error).message }, 'could not remove the container now; reconcile will');
+    }
+    if (record) logger.info({ session: id, reason, ageMs: this.now() - record.createdAt }, 'server ended');
+  }
+}
+
+export function describeEndReason(reason: EndReason): string {
+  switch (reason) {
+    case 'idle': return 'it had no activity for longer than the idle limit';
+    case 'max-age': return 'it reached its maximum lifetime';
+    case 'deleted': return 'its owner shut it down';
+    case 'server-gone': return 'the notebook server stopped unexpectedly';
+  }
+}

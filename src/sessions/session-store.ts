@@ -1,0 +1,40 @@
+export type EndReason = 'idle' | 'max-age' | 'deleted' | 'server-gone';
+
+export interface SessionRecord {
+  id: string;
+  /** The Jupyter token: the launcher needs it to ask the server for its activity. */
+  token: string;
+  image: string;
+  clientIp: string;
+  containerId: string;
+  host: string;
+  port: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface EndedSession {
+  reason: EndReason;
+  endedAt: number;
+}
+
+export type ReserveOutcome = 'ok' | 'full' | 'ip-limit';
+
+/** Where sessions live (Redis in production); every method is async and may throw a 503 LauncherError. */
+export interface SessionStore {
+  /** Takes a capacity slot for `id` atomically, counting both the global and the per-address cap. */
+  reserve(id: string, clientIp: string, limits: { maxServers: number; maxServersPerIp: number }): Promise<ReserveOutcome>;
+  /** Gives back a slot whose launch failed. */
+  release(id: string, clientIp: string): Promise<void>;
+  save(record: SessionRecord): Promise<void>;
+  get(id: string): Promise<SessionRecord | null>;
+  list(): Promise<SessionRecord[]>;
+  /** Removes the session, frees its slot and leaves a short-lived note of why it ended. Idempotent. */
+  end(id: string, reason: EndReason): Promise<SessionRecord | null>;
+  ended(id: string): Promise<EndedSession | null>;
+  /** Slots reserved longer ago than `olderThanMs` whose launch never completed. */
+  staleReservations(olderThanMs: number): Promise<Array<{ id: string; clientIp: string }>>;
+  /** Ids holding a slot: running sessions and launches in progress. */
+  slotIds(): Promise<string[]>;
+  count(): Promise<number>;
+}

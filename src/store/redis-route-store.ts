@@ -1,0 +1,66 @@
+import type { Route, RouteStore, RouteTarget } from '../proxy/route-store.js';
+import { storeKeys, type StoreKeys } from './keys.js';
+import { storeCall, type RedisClient } from './redis-connection.js';
+
+const raiseActivityScript = `
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    local current = tonumber(redis.call('HGET', key, 'lastActivity') or '0')
+    if tonumber(ARGV[i]) > current then redis.call('HSET', key, 'lastActivity', ARGV[i]) end
+  end
+end
+return 0`;
+
+function toRoute(id: string, hash: Record<string, string>): Route | null {
+  if (!hash.host) return null;
+  return { id, host: hash.host, port: Number(hash.port), lastActivity: Number(hash.lastActivity ?? 0) };
+}
+
+export class RedisRouteStore implements RouteStore {
+  private readonly keys: StoreKeys;
+
+  constructor(private readonly redis: RedisClient, instance: string) {
+    this.keys = storeKeys(instance);
+  }
+
+  add(id: string, target: RouteTarget, now: number): Promise<void> {
+    return storeCall(async () => {
+      await this.redis.multi()
+        .hSet(this.keys.route(id), { host: target.host, port: String(target.port), lastActivity: String(now) })
+        .sAdd(this.keys.routes, id)
+        .exec();
+    });
+  }
+
+  get(id: string): Promise<Route | null> {
+    return storeCall(async () => toRoute(id, await this.redis.hGetAll(this.keys.route(id))));
+  }
+
+  remove(id: string): Promise<void> {
+    return storeCall(async () => {
+      await this.redis.multi().del(this.keys.route(id)).sRem(this.keys.routes, id).exec();
+    });
+  }
+
+  all(): Promise<Route[]> {
+    return storeCall(async () => {
+      const ids = await this.redis.sMembers(this.keys.routes);
+      if (ids.length === 0) return [];
+      const multi = this.redis.multi();
+      for (const id of ids) multi.hGetAll(this.keys.route(id));
+      const hashes = (await multi.exec()) as unknown as Array<Record<string, string>>;
+      return ids.map((id, index) => toRoute(id, hashes[index] ?? {})).filter((route): route is Route => route !== null);
+    });
+  }
+
+  recordActivity(latest: Map<string, number>): Promise<void> {
+    if (latest.size === 0) return Promise.resolve();
+    return storeCall(async () => {
+      const ids = [...latest.keys()];
+      await this.redis.eval(raiseActivityScript, {
+        keys: ids.map((id) => this.keys.route(id)),
+        arguments: ids.map((id) => String(latest.get(id))),
+      });
+    });
+  }
+}

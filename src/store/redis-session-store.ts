@@ -1,0 +1,118 @@
+import type { EndReason, EndedSession, ReserveOutcome, SessionRecord, SessionStore } from '../sessions/session-store.js';
+import { storeKeys, type StoreKeys } from './keys.js';
+import { storeCall, type RedisClient } from './redis-connection.js';
+
+const endedNoteSeconds = 7 * 24 * 3600;
+
+const reserveScript = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'ok' end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 'full' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'ip-limit' end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[5])
+return 'ok'`;
+
+function toRecord(hash: Record<string, string>): SessionRecord | null {
+  if (!hash.id) return null;
+  return {
+    id: hash.id,
+    token: hash.token ?? '',
+    image: hash.image ?? '',
+    clientIp: hash.clientIp ?? '',
+    containerId: hash.containerId ?? '',
+    host: hash.host ?? '',
+    port: Number(hash.port),
+    createdAt: Number(hash.createdAt),
+    expiresAt: Number(hash.expiresAt),
+  };
+}
+
+export class RedisSessionStore implements SessionStore {
+  private readonly keys: StoreKeys;
+
+  constructor(private readonly redis: RedisClient, instance: string) {
+    this.keys = storeKeys(instance);
+  }
+
+  reserve(id: string, clientIp: string, limits: { maxServers: number; maxServersPerIp: number }): Promise<ReserveOutcome> {
+    return storeCall(async () => {
+      const outcome = await this.redis.eval(reserveScript, {
+        keys: [this.keys.slots, this.keys.slotsOfIp(clientIp), this.keys.slotIps],
+        arguments: [id, String(Date.now()), String(limits.maxServers), String(limits.maxServersPerIp), clientIp],
+      });
+      return String(outcome) as ReserveOutcome;
+    });
+  }
+
+  release(id: string, clientIp: string): Promise<void> {
+    return storeCall(async () => {
+      await this.redis.multi().zRem(this.keys.slots, id).sRem(this.keys.slotsOfIp(clientIp), id).hDel(this.keys.slotIps, id).exec();
+    });
+  }
+
+  save(record: SessionRecord): Promise<void> {
+    return storeCall(async () => {
+      const fields = Object.fromEntries(Object.entries(record).map(([key, value]) => [key, String(value)]));
+      await this.redis.hSet(this.keys.session(record.id), fields);
+    });
+  }
+
+  get(id: string): Promise<SessionRecord | null> {
+    return storeCall(async () => toRecord(await this.redis.hGetAll(this.keys.session(id))));
+  }
+
+  list(): Promise<SessionRecord[]> {
+    return storeCall(async () => {
+      const ids = await this.redis.zRange(this.keys.slots, 0, -1);
+      if (ids.length === 0) return [];
+      const multi = this.redis.multi();
+      for (const id of ids) multi.hGetAll(this.keys.session(id));
+      const hashes = (await multi.exec()) as unknown as Array<Record<string, string>>;
+      return hashes.map(toRecord).filter((record): record is SessionRecord => record !== null);
+    });
+  }
+
+  end(id: string, reason: EndReason): Promise<SessionRecord | null> {
+    return storeCall(async () => {
+      const record = toRecord(await this.redis.hGetAll(this.keys.session(id)));
+      const note: EndedSession = { reason, endedAt: Date.now() };
+      const multi = this.redis.multi()
+        .del(this.keys.session(id))
+        .zRem(this.keys.slots, id)
+        .hDel(this.keys.slotIps, id)
+        .set(this.keys.ended(id), JSON.stringify(note), { EX: endedNoteSeconds });
+      if (record) multi.sRem(this.keys.slotsOfIp(record.clientIp), id);
+      await multi.exec();
+      return record;
+    });
+  }
+
+  ended(id: string): Promise<EndedSession | null> {
+    return storeCall(async () => {
+      const raw = await this.redis.get(this.keys.ended(id));
+      return raw ? (JSON.parse(raw) as EndedSession) : null;
+    });
+  }
+
+  staleReservations(olderThanMs: number): Promise<Array<{ id: string; clientIp: string }>> {
+    return storeCall(async () => {
+      const ids = await this.redis.zRangeByScore(this.keys.slots, 0, Date.now() - olderThanMs);
+      const stale: Array<{ id: string; clientIp: string }> = [];
+      for (const id of ids) {
+        if ((await this.redis.exists(this.keys.session(id))) === 0) {
+          stale.push({ id, clientIp: (await this.redis.hGet(this.keys.slotIps, id)) ?? '' });
+        }
+      }
+      return stale;
+    });
+  }
+
+  slotIds(): Promise<string[]> {
+    return storeCall(() => this.redis.zRange(this.keys.slots, 0, -1));
+  }
+
+  count(): Promise<number> {
+    return storeCall(() => this.redis.zCard(this.keys.slots));
+  }
+}
