@@ -1,4 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from './schema.js';
 import { envAliases, listSettings } from './keys.js';
@@ -52,7 +53,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Raw {
   for (const setting of listSettings()) {
     known.add(setting.env);
     const alias = envAliases[setting.key];
-    const value = env[setting.env] ?? (alias ? env[alias] : undefined);
+    const value = env[setting.env] || (alias ? env[alias] : undefined);
     if (value !== undefined && value !== '') setPath(raw, setting.path, value);
   }
   const unknown = Object.keys(env).filter((name) => name.startsWith('NBLAUNCH_') && !known.has(name) && !nonSettingEnv.has(name));
@@ -83,7 +84,7 @@ export interface LoadOptions {
 /** Loads config/default.yaml, then NBLAUNCH_CONFIG, then overrides, then the environment; validates once. */
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
-  const defaultsFile = options.defaultsFile ?? new URL('../../config/default.yaml', import.meta.url).pathname;
+  const defaultsFile = options.defaultsFile ?? fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
   let raw: Raw = existsSync(defaultsFile) ? readYaml(defaultsFile) : {};
   if (env.NBLAUNCH_CONFIG) raw = mergeDeep(raw, readYaml(env.NBLAUNCH_CONFIG));
   if (options.overrides) raw = mergeDeep(raw, options.overrides);

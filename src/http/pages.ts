@@ -16,11 +16,14 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** `{{name}}` is escaped, `{{{name}}}` is inserted as is; a missing value is empty. */
+/**
+ * `{{name}}` is escaped, `{{{name}}}` is inserted as is; a missing value is empty. One pass, so
+ * braces inside an inserted value (e.g. a requested path) are never filled in again.
+ */
 export function fill(text: string, values: Record<string, string | number>): string {
-  return text
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_, key: string) => String(values[key] ?? ''))
-    .replace(/\{\{(\w+)\}\}/g, (_, key: string) => escapeHtml(String(values[key] ?? '')));
+  return text.replace(/\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g, (_, raw: string | undefined, escaped: string | undefined) => (
+    raw !== undefined ? String(values[raw] ?? '') : escapeHtml(String(values[escaped!] ?? ''))
+  ));
 }
 
 export function renderPage(name: string, title: string, values: Record<string, string | number> = {}, head = ''): string {

@@ -22,8 +22,9 @@ export interface ForwarderOptions {
 /**
  * One code path for HTTP and WebSocket: both go through the same http-proxy instance, to
  * targets the caller looked up in the route table. The Host header is kept so Jupyter's
- * origin checks see the address the browser used. Activity counts only on responses below 400
- * and on WebSocket traffic.
+ * origin checks see the address the browser used. Activity counts only on 2xx responses and
+ * WebSocket traffic: a visitor without the token only gets redirects to the login page, and
+ * those must not keep someone else's server alive.
  */
 export class Forwarder {
   private readonly proxy;
@@ -39,7 +40,8 @@ export class Forwarder {
       proxyTimeout: 0,
       on: {
         proxyRes: (proxyRes, req) => {
-          if ((proxyRes.statusCode ?? 500) < 400 && req.nblaunchServerId) options.activity.touch(req.nblaunchServerId);
+          const status = proxyRes.statusCode ?? 500;
+          if (status >= 200 && status < 300 && req.nblaunchServerId) options.activity.touch(req.nblaunchServerId);
         },
         proxyReqWs: (proxyReq, req) => {
           const id = req.nblaunchServerId;

@@ -91,6 +91,7 @@ export class DockerSpawner implements Spawner {
 
   private async publishedPort(container: Docker.Container): Promise<number> {
     const info = await container.inspect();
+    if (!info.State.Running) await this.failIfExited(container);
     const binding = info.NetworkSettings.Ports[notebookPort]?.find((entry) => entry.HostIp === '127.0.0.1') ?? info.NetworkSettings.Ports[notebookPort]?.[0];
     const port = Number(binding?.HostPort);
     if (!Number.isInteger(port) || port <= 0) throw new LauncherError(500, 'spawn-failed', 'Docker did not publish the notebook port of the new server.');

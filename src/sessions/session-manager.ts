@@ -77,7 +77,8 @@ export class SessionManager {
       await this.deps.routes.add(id, { host: handle.host, port: handle.port }, this.now());
     } catch (error) {
       await spawner.stop(id, { remove: true }).catch(() => undefined);
-      await sessions.release(id, clientIp).catch(() => undefined);
+      await this.deps.routes.remove(id).catch(() => undefined);
+      await sessions.end(id, 'server-gone').catch(() => undefined);
       throw error;
     }
     logger.info({ session: id, image: config.image, startMs: this.now() - started }, 'server launched');

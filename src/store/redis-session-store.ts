@@ -76,13 +76,14 @@ export class RedisSessionStore implements SessionStore {
   end(id: string, reason: EndReason): Promise<SessionRecord | null> {
     return storeCall(async () => {
       const record = toRecord(await this.redis.hGetAll(this.keys.session(id)));
+      const clientIp = record?.clientIp ?? (await this.redis.hGet(this.keys.slotIps, id));
       const note: EndedSession = { reason, endedAt: Date.now() };
       const multi = this.redis.multi()
         .del(this.keys.session(id))
         .zRem(this.keys.slots, id)
         .hDel(this.keys.slotIps, id)
         .set(this.keys.ended(id), JSON.stringify(note), { EX: endedNoteSeconds });
-      if (record) multi.sRem(this.keys.slotsOfIp(record.clientIp), id);
+      if (clientIp !== null && clientIp !== undefined) multi.sRem(this.keys.slotsOfIp(clientIp), id);
       await multi.exec();
       return record;
     });

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { serverBaseUrl, serverIdFromPath } from './server-path.js';
+
+describe('serverIdFromPath', () => {
+  it('finds the id in a server path, with or without a rest', () => {
+    assert.equal(serverIdFromPath('/s/abc123/'), 'abc123');
+    assert.equal(serverIdFromPath('/s/abc123'), 'abc123');
+    assert.equal(serverIdFromPath('/s/abc123/api/kernels/1/channels'), 'abc123');
+    assert.equal(serverIdFromPath('/s/0123456789abcdefghij/tree?token=x'), '0123456789abcdefghij');
+  });
+
+  it('accepts ids of 6 to 64 lower-case letters and digits only', () => {
+    assert.equal(serverIdFromPath(`/s/${'a'.repeat(6)}/`), 'a'.repeat(6));
+    assert.equal(serverIdFromPath(`/s/${'a'.repeat(64)}/`), 'a'.repeat(64));
+    assert.equal(serverIdFromPath(`/s/${'a'.repeat(5)}/`), null);
+    assert.equal(serverIdFromPath(`/s/${'a'.repeat(65)}/`), null);
+    assert.equal(serverIdFromPath('/s/ABC123/'), null);
+    assert.equal(serverIdFromPath('/s/abc-123/'), null);
+    assert.equal(serverIdFromPath('/s/abc123..'), null);
+  });
+
+  it('ignores every other path', () => {
+    for (const path of ['/', '/launch', '/api/sessions/abc123', '/s/', '/x/s/abc123/', 's/abc123/', '/sabc123/']) {
+      assert.equal(serverIdFromPath(path), null, path);
+    }
+  });
+});
+
+describe('serverBaseUrl', () => {
+  it('is the path prefix serverIdFromPath reads back', () => {
+    assert.equal(serverBaseUrl('abc123'), '/s/abc123/');
+    assert.equal(serverIdFromPath(`${serverBaseUrl('abc123')}lab`), 'abc123');
+  });
+});

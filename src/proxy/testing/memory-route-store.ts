@@ -1,0 +1,47 @@
+import { LauncherError } from '../../errors/launcher-error.js';
+import type { Route, RouteStore, RouteTarget } from '../route-store.js';
+
+/** An in-process RouteStore with the semantics of RedisRouteStore. */
+export class MemoryRouteStore implements RouteStore {
+  private readonly routes = new Map<string, Route>();
+  /** While true every call fails as Redis being down does (503 `store-unavailable`). */
+  unavailable = false;
+  /** Calls to recordActivity that reached the store, with a copy of each batch. */
+  readonly activityBatches: Array<Map<string, number>> = [];
+
+  async add(id: string, target: RouteTarget, now: number): Promise<void> {
+    this.check();
+    this.routes.set(id, { id, host: target.host, port: target.port, lastActivity: now });
+  }
+
+  async get(id: string): Promise<Route | null> {
+    this.check();
+    const route = this.routes.get(id);
+    return route ? { ...route } : null;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.check();
+    this.routes.delete(id);
+  }
+
+  async all(): Promise<Route[]> {
+    this.check();
+    return [...this.routes.values()].map((route) => ({ ...route }));
+  }
+
+  async recordActivity(latest: Map<string, number>): Promise<void> {
+    this.check();
+    this.activityBatches.push(new Map(latest));
+    for (const [id, time] of latest) {
+      const route = this.routes.get(id);
+      if (route && time > route.lastActivity) route.lastActivity = time;
+    }
+  }
+
+  private check(): void {
+    if (this.unavailable) {
+      throw new LauncherError(503, 'store-unavailable', 'The launcher\'s session store (Redis) is not reachable right now.');
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { LauncherError } from '../../errors/launcher-error.js';
+import { serverLabels } from '../labels.js';
+import type { ListedServer, ServerHandle, ServerSpec, ServerState, Spawner } from '../spawner.js';
+
+export interface FakeServer {
+  id: string;
+  containerId: string;
+  host: string;
+  port: number;
+  state: 'running' | 'stopped';
+  labels: Record<string, string>;
+  spec: ServerSpec;
+}
+
+export interface FakeSpawnerOptions {
+  /** Instance name written into the labels, as the Docker spawner does. */
+  instance?: string;
+  /** Port of the first server; each later one gets the next port. */
+  firstPort?: number;
+}
+
+/**
+ * An in-memory Spawner: servers are map entries, reachable (nominally) on 127.0.0.1 and an
+ * incrementing port. Every call is recorded so tests can check what the launcher asked for.
+ */
+export class FakeSpawner implements Spawner {
+  readonly servers = new Map<string, FakeServer>();
+  readonly starts: ServerSpec[] = [];
+  readonly stops: Array<{ id: string; remove: boolean }> = [];
+  readonly polls: string[] = [];
+  /** The most servers that were running at the same time. */
+  peakRunning = 0;
+  protected readonly instance: string;
+  private nextPort: number;
+  private nextContainer = 1;
+
+  constructor(options: FakeSpawnerOptions = {}) {
+    this.instance = options.instance ?? 'test';
+    this.nextPort = options.firstPort ?? 20000;
+  }
+
+  async start(spec: ServerSpec): Promise<ServerHandle> {
+    this.starts.push(spec);
+    return this.create(spec);
+  }
+
+  /** Adds a running server at once; subclasses call it after their delay or checks. */
+  protected create(spec: ServerSpec): ServerHandle {
+    if (this.servers.has(spec.id)) {
+      throw new LauncherError(500, 'spawn-failed', `A server named ${spec.id} already exists.`);
+    }
+    const server: FakeServer = {
+      id: spec.id,
+      containerId: `fake-${this.nextContainer++}`,
+      host: '127.0.0.1',
+      port: this.nextPort++,
+      state: 'running',
+      labels: serverLabels(this.instance, spec.id, spec.labels),
+      spec,
+    };
+    this.servers.set(spec.id, server);
+    this.peakRunning = Math.max(this.peakRunning, this.running().length);
+    return { id: server.id, containerId: server.containerId, host: server.host, port: server.port };
+  }
+
+  async stop(id: string, options: { remove: boolean }): Promise<void> {
+    this.stops.push({ id, remove: options.remove });
+    const server = this.servers.get(id);
+    if (!server) return;
+    if (options.remove) this.servers.delete(id);
+    else server.state = 'stopped';
+  }
+
+  async poll(id: string): Promise<ServerState> {
+    this.polls.push(id);
+    return this.servers.get(id)?.state ?? 'missing';
+  }
+
+  async list(): Promise<ListedServer[]> {
+    return [...this.servers.values()].map((server) => ({
+      id: server.id, containerId: server.containerId, state: server.state, labels: { ...server.labels },
+    }));
+  }
+
+  async ping(): Promise<void> {}
+
+  /** Simulates a server that died on its own: its container stays, stopped. */
+  kill(id: string): void {
+    const server = this.servers.get(id);
+    if (!server) throw new Error(`FakeSpawner has no server ${id}`);
+    server.state = 'stopped';
+  }
+
+  /** Simulates a container removed behind the launcher's back. */
+  vanish(id: string): void {
+    this.servers.delete(id);
+  }
+
+  /** Ids of the servers running now. */
+  running(): string[] {
+    return [...this.servers.values()].filter((server) => server.state === 'running').map((server) => server.id);
+  }
+}
