@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { test as base } from '@playwright/test';
+import { loadConfig } from '../src/config/load.js';
+import { labelKeys } from '../src/runtime/labels.js';
+import { startLauncher, type RunningLauncher } from '../src/launcher.js';
+
+const run = promisify(execFile);
+
+/** Short limits so the idle cull can be watched within one test. */
+export const e2eCull = { idleTimeoutSeconds: 8, intervalSeconds: 1, maxAgeSeconds: 600 } as const;
+
+export interface E2ELauncher {
+  url: string;
+  instance: string;
+  launcher: RunningLauncher;
+}
+
+function randomSuffix(length = 8): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let out = '';
+  for (let i = 0; i < length; i += 1) out += letters[Math.floor(Math.random() * letters.length)];
+  return out;
+}
+
+/** Removes every container labelled with this launcher instance, whatever the launcher thinks. */
+async function removeInstanceContainers(instance: string): Promise<void> {
+  const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=${labelKeys.instance}=${instance}`]);
+  const ids = stdout.split(/\s+/).filter(Boolean);
+  if (ids.length > 0) await run('docker', ['rm', '-f', '-v', ...ids]);
+}
+
+export const test = base.extend<{}, { e2eLauncher: E2ELauncher }>({
+  /** One real launcher per worker: private Redis in a fresh temp dir, its own Docker instance label. */
+  e2eLauncher: [async ({}, use) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-e2e-'));
+    const instance = `e2e-${randomSuffix()}`;
+    const config = loadConfig({
+      env: {},
+      overrides: { port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull } },
+    });
+    let launcher: RunningLauncher | undefined;
+    try {
+      launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000 });
+      await use({ url: launcher.url, instance, launcher });
+    } finally {
+      await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
+      await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, { scope: 'worker', timeout: 60_000 }],
+
+  baseURL: async ({ e2eLauncher }, use) => {
+    await use(e2eLauncher.url);
+  },
+});
+
+export { expect } from '@playwright/test';

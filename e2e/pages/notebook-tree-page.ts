@@ -1,0 +1,45 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { NotebookPage } from './notebook-page.js';
+
+/** Jupyter Notebook 6's file browser ("tree") under /s/<id>/tree. */
+export class NotebookTreePage {
+  static readonly urlPattern = /\/s\/([a-z0-9]+)\/tree(?:[?#/]|$)/;
+
+  readonly fileList: Locator;
+  readonly newButton: Locator;
+  readonly newPython3: Locator;
+
+  constructor(readonly page: Page) {
+    this.fileList = page.locator('#notebook_list');
+    this.newButton = page.locator('#new-dropdown-button');
+    this.newPython3 = page.locator('#kernel-python3 a');
+  }
+
+  /** Waits until the tree is on screen with its kernel list loaded (the "New" menu is filled in by an API call). */
+  async waitUntilReady(): Promise<void> {
+    await expect(this.page).toHaveURL(NotebookTreePage.urlPattern, { timeout: 60_000 });
+    await expect(this.fileList).toBeVisible();
+    await expect(this.newButton).toBeEnabled();
+    await expect(this.newPython3).toBeAttached();
+  }
+
+  /** The server id in the current URL. */
+  serverId(): string {
+    const match = NotebookTreePage.urlPattern.exec(new URL(this.page.url()).pathname);
+    if (!match) throw new Error(`Not a notebook tree URL: ${this.page.url()}`);
+    return match[1]!;
+  }
+
+  /** New → Python 3. Notebook 6 opens the new notebook in a new tab; resolves to that tab. */
+  async newPythonNotebook(): Promise<NotebookPage> {
+    await this.newButton.click();
+    await expect(this.newPython3).toBeVisible();
+    const [popup] = await Promise.all([
+      this.page.context().waitForEvent('page'),
+      this.newPython3.click(),
+    ]);
+    const notebook = new NotebookPage(popup);
+    await notebook.waitUntilReady();
+    return notebook;
+  }
+}
