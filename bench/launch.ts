@@ -12,7 +12,7 @@ async function waitForStatus(url: string, token: string, timeoutMs = 60_000): Pr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${url}api/status`, { headers: { authorization: `token ${token}` } });
+      const response = await fetch(`${url}api/status`, { headers: { authorization: `token ${token}` }, signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
       if (response.status === 200) return;
     } catch {

@@ -143,7 +143,7 @@ describe('redactConfig', () => {
 
 describe('listSettings', () => {
   function leaves(value: unknown, prefix: string[] = []): string[] {
-    if (typeof value !== 'object' || value === null) return [prefix.join('.')];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix.join('.')];
     return Object.entries(value).flatMap(([key, child]) => leaves(child, [...prefix, key]));
   }
 
@@ -170,5 +170,13 @@ describe('listSettings', () => {
   it('names only variables that loadConfig accepts', () => {
     const env = Object.fromEntries(listSettings().map((setting) => [setting.env, '']));
     assert.deepEqual(loadConfig({ env }), configSchema.parse({}));
+  });
+});
+
+describe('list settings from the environment', () => {
+  it('splits a comma-separated host list and refuses a bad entry by name', () => {
+    const config = loadConfig({ env: { NBLAUNCH_GIT_ALLOW_HTTP_HOSTS: '127.0.0.1:8080, localhost' } });
+    assert.deepEqual(config.git.allowHttpHosts, ['127.0.0.1:8080', 'localhost']);
+    assert.throws(() => loadConfig({ env: { NBLAUNCH_GIT_ALLOW_HTTP_HOSTS: 'http://x/y' } }), /git\.allowHttpHosts \(env NBLAUNCH_GIT_ALLOW_HTTP_HOSTS\)/);
   });
 });

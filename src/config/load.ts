@@ -69,9 +69,11 @@ function describeIssue(issue: { path: PropertyKey[]; message: string; code: stri
     const names = issue.keys.map((name) => (key ? `${key}.${name}` : name));
     return `unknown setting ${names.join(', ')}`;
   }
-  const setting = listSettings().find((candidate) => candidate.key === key);
-  const envHint = setting ? ` (env ${setting.env})` : '';
-  return `${key || '(root)'}${envHint}: ${issue.message}`;
+  const setting = listSettings().find((candidate) => key === candidate.key || key.startsWith(`${candidate.key}.`));
+  if (!setting) return `${key || '(root)'}: ${issue.message}`;
+  const entry = key.slice(setting.key.length + 1);
+  const where = entry ? ` (entry ${Number(entry) + 1})` : '';
+  return `${setting.key} (env ${setting.env})${where}: ${issue.message}`;
 }
 
 export interface LoadOptions {

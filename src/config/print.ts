@@ -1,7 +1,7 @@
 import { envAliases, listSettings, type SettingInfo } from './keys.js';
 
 function formatValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' || Array.isArray(value) ? JSON.stringify(value) : String(value);
 }
 
 export function settingsAsYaml(settings: SettingInfo[] = listSettings()): string {

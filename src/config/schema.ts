@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 const seconds = (min = 1) => z.coerce.number().int().min(min);
 
+const hostList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((host) => host.trim()).filter(Boolean) : value),
+  z.array(z.string().regex(/^[A-Za-z0-9.[\]:-]+$/, 'host or host:port')),
+);
+
 /**
  * The one description of every setting: type, default and help text.
  * Environment variable names are derived from the key path (see env.ts).
@@ -48,6 +53,40 @@ export const configSchema = z.strictObject({
       .describe('Most notebook servers running at once.'),
     maxServersPerIp: z.coerce.number().int().min(1).default(2)
       .describe('Most notebook servers one client address may hold at once.'),
+  }).prefault({}),
+  git: z.strictObject({
+    allowHttpHosts: hostList.default([])
+      .describe('Hosts (host or host:port) whose repos may be cloned over plain http, e.g. a loopback test server. Comma-separated in the environment.'),
+    cloneTimeoutSeconds: seconds().default(120)
+      .describe('Longest a ref lookup or clone may take.'),
+    maxCloneMb: z.coerce.number().int().min(1).default(500)
+      .describe('Largest checkout a build accepts, in MiB.'),
+    refCacheSeconds: seconds(0).default(60)
+      .describe('How long a resolved ref (branch or tag to commit) is reused before asking the remote again.'),
+  }).prefault({}),
+  repos: z.strictObject({
+    githubUrl: z.url().default('https://github.com')
+      .describe('Where gh specs are cloned from (a GitHub Enterprise address, or a test server).'),
+    gitlabUrl: z.url().default('https://gitlab.com')
+      .describe('Where gl specs are cloned from.'),
+    gistUrl: z.url().default('https://gist.github.com')
+      .describe('Where gist specs are cloned from.'),
+  }).prefault({}),
+  build: z.strictObject({
+    imagePrefix: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'a Docker repository name prefix').default('nblaunch-build/')
+      .describe('Prefix of the names of images built from repos.'),
+    timeoutSeconds: seconds().default(1800)
+      .describe('Longest a single image build may take.'),
+    memoryMb: z.coerce.number().int().min(128).default(4096)
+      .describe('Memory limit of each build step, in MiB.'),
+    maxConcurrent: z.coerce.number().int().min(1).default(2)
+      .describe('Builds running at once; more wait in a queue and are told their position.'),
+    network: z.enum(['default', 'host']).default('default')
+      .describe('Network of build steps: host lets builds reach package indexes on the build machine\'s loopback.'),
+    pipIndexUrl: z.string().default('')
+      .describe('PIP_INDEX_URL passed to builds (a mirror or a private index). Empty: pip\'s default.'),
+    aptMirror: z.string().default('')
+      .describe('Debian mirror URL used by apt.txt installs in builds. Empty: the base image\'s own.'),
   }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)
