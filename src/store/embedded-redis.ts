@@ -30,6 +30,8 @@ export class EmbeddedRedis {
   private readonly dir: string;
   private child: ChildProcess | undefined;
   private stopping = false;
+  /** Set once start() succeeded: only then is a dying server restarted. */
+  private supervising = false;
   private restarts: number[] = [];
 
   constructor(dataDir: string, private readonly logger: Logger, private readonly binary = 'redis-server') {
@@ -48,22 +50,40 @@ export class EmbeddedRedis {
       return;
     }
     await this.spawnAndWait();
+    this.supervising = true;
   }
 
   private async spawnAndWait(): Promise<void> {
     const child = spawn(this.binary, [
       '--port', '0', '--unixsocket', this.socketPath, '--unixsocketperm', '700', '--dir', this.dir,
       '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no', '--loglevel', 'warning',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    ], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C (or a service manager signalling the whole group) must not
+      // stop it under requests still in flight; the launcher stops it last, in stop().
+      detached: true,
+    });
     this.child = child;
     let spawnError: Error | undefined;
+    let lastLine = '';
+    const relay = (level: 'info' | 'warn') => (data: Buffer) => {
+      const output = data.toString().trim();
+      lastLine = output.split('\n').pop() ?? lastLine;
+      this.logger[level]({ output }, 'redis-server');
+    };
     child.on('error', (error) => { spawnError = error; });
-    child.stderr?.on('data', (data: Buffer) => this.logger.warn({ output: data.toString().trim() }, 'redis-server'));
+    // redis-server writes its own log (warnings only, see --loglevel) to stdout.
+    child.stdout?.on('data', relay('info'));
+    child.stderr?.on('data', relay('warn'));
+    const closed = new Promise((resolve) => child.once('close', resolve));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (spawnError) throw new Error(`Cannot start ${this.binary}: ${spawnError.message}. Install it (apt-get install redis-server) or set REDIS_URL.`);
-      if (child.exitCode !== null) throw new Error(`${this.binary} exited at start with code ${child.exitCode}; see the log lines above.`);
+      if (child.exitCode !== null) {
+        await Promise.race([closed, sleep(1000)]); // its last words, if any
+        throw new Error(`${this.binary} exited at start with code ${child.exitCode}: ${lastLine || 'no output'}`);
+      }
       if (await redisAnswers(this.socketPath)) {
         this.logger.info({ socket: this.socketPath, pid: child.pid }, 'private redis-server started');
         return;
@@ -75,7 +95,7 @@ export class EmbeddedRedis {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.stopping || child !== this.child) return;
+    if (this.stopping || !this.supervising || child !== this.child) return;
     const now = Date.now();
     this.restarts = this.restarts.filter((time) => now - time < 60_000);
     if (this.restarts.length >= maxRestartsPerMinute) {
@@ -91,9 +111,11 @@ export class EmbeddedRedis {
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+    const escalate = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(escalate);
   }
 }
