@@ -10,6 +10,9 @@ import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
 import { Forwarder } from './proxy/forwarder.js';
 import { RouteTable } from './proxy/route-table.js';
+import { builderFromConfig } from './build/builder-from-config.js';
+import { RedisImageUsage } from './store/redis-image-usage.js';
+import { RedisRateLimiter } from './store/redis-rate-limiter.js';
 import { DockerSpawner } from './runtime/docker-spawner.js';
 import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { Spawner } from './runtime/spawner.js';
@@ -28,6 +31,8 @@ export interface LauncherOptions {
   serverCommand?: string[];
   activityFlushMs?: number;
   shutdownGraceMs?: number;
+  /** How often build event streams send a keepalive comment (BinderHub: 25 s). */
+  keepaliveMs?: number;
 }
 
 export interface RunningLauncher {
@@ -77,7 +82,13 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   await routes.sync();
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
-  const deps: AppDeps = { config, manager, sessions, routes, spawner, redis, logger };
+  const deps: AppDeps = {
+    config, manager, sessions, routes, spawner, redis, logger,
+    builder: builderFromConfig(config, logger),
+    imageUsage: new RedisImageUsage(redis, config.instance),
+    rateLimiter: new RedisRateLimiter(redis, config.instance),
+    binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
+  };
   const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
   const app = createApp(deps, forwarder);
   const server = createServer(app.callback());
@@ -101,6 +112,8 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     closing ??= (async () => {
       const graceMs = options.shutdownGraceMs ?? 10_000;
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections become idle as their last response ends; close them as they do.
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const timer = setTimeout(() => {
         server.closeAllConnections();
@@ -109,6 +122,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       for (const socket of upgraded) socket.end();
       await drained;
       clearTimeout(timer);
+      clearInterval(idleSweep);
       await Promise.all([culler.stop(), reconciler.stop()]);
       await activity.stop();
       forwarder.close();

@@ -1,0 +1,54 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** What every git call gets, whoever asked for it. */
+const hardeningEnv = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_ASKPASS: '/bin/false',
+  GIT_CONFIG_NOSYSTEM: '1',
+} as const;
+
+// Passed through so that git works behind a proxy or with a custom CA bundle; nothing else
+// from the launcher's environment reaches git.
+const passThroughEnv = ['PATH', 'HOME', 'http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+export interface HardenedGitOptions {
+  baseDir: string;
+  /** The remote this git talks to: decides whether plain http is let through. */
+  remoteUrl: string;
+  /** Kills git when it has printed nothing for this long. */
+  inactivityTimeoutMs: number;
+  /** Kills git when aborted (the caller's overall deadline). */
+  signal: AbortSignal;
+}
+
+export function hardenedGit(options: HardenedGitOptions): SimpleGit {
+  const isHttp = new URL(options.remoteUrl).protocol === 'http:';
+  // curl gives up on a connection that moves less than 1 byte/s for this long, so that a
+  // git-remote-http child left behind by a killed git does not wait on a silent server forever.
+  const lowSpeedSeconds = Math.max(1, Math.ceil(options.inactivityTimeoutMs / 1000));
+  const config = [
+    'protocol.allow=never',
+    'protocol.https.allow=always',
+    ...(isHttp ? ['protocol.http.allow=always'] : []),
+    'core.hooksPath=/dev/null',
+    'http.lowSpeedLimit=1',
+    `http.lowSpeedTime=${lowSpeedSeconds}`,
+    'advice.detachedHead=false',
+  ];
+  const env: Record<string, string> = { LC_ALL: 'C', ...hardeningEnv };
+  for (const key of passThroughEnv) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return simpleGit({
+    baseDir: options.baseDir,
+    config,
+    abort: options.signal,
+    timeout: { block: options.inactivityTimeoutMs },
+    allowEnvironment: Object.keys(hardeningEnv),
+    // simple-git's guards stay on for everything else (upload-pack, ext transports, config
+    // paths, ...). These three are needed only for the hardening values above, which are
+    // ours: user input reaches git only as a checked URL or ref after `--`.
+    unsafe: { allowUnsafeProtocolOverride: true, allowUnsafeHooksPath: true, allowUnsafeAskPass: true },
+  }).env(env);
+}
