@@ -56,7 +56,7 @@ export class DockerSpawner implements Spawner {
         Image: spec.image,
         Cmd: spec.command ?? defaultNotebookCommand(spec.baseUrl),
         Env: [`JUPYTER_TOKEN=${spec.token}`],
-        Labels: serverLabels(this.options.instance, spec.id, spec.labels),
+        Labels: serverLabels(this.options.instance, spec.id, { ...spec.labels, [labelKeys.image]: spec.image }),
         ExposedPorts: { [notebookPort]: {} },
         HostConfig: {
           PortBindings: { [notebookPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] },

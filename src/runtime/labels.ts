@@ -3,6 +3,7 @@ export const labelKeys = {
   instance: 'org.nblaunch.instance',
   session: 'org.nblaunch.session',
   kind: 'org.nblaunch.kind',
+  image: 'org.nblaunch.image',
 } as const;
 
 export function serverLabels(instance: string, id: string, extra: Record<string, string> = {}): Record<string, string> {

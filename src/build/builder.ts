@@ -1,0 +1,179 @@
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LauncherError } from '../errors/launcher-error.js';
+import type { Logger } from '../log/logger.js';
+import type { Checkout } from '../repos/git-remote.js';
+import type { RepoSpec } from '../repos/repo-spec.js';
+import { detectBuildPlan, renderDockerfile, type BuildPlan } from './build-plan.js';
+import { BuildJob } from './build-job.js';
+import { BuildQueue } from './build-queue.js';
+import { buildLabels, imageNameFor } from './image-name.js';
+import type { ImageStore } from './image-store.js';
+import { listRepoFiles } from './repo-files.js';
+
+export const generatedDockerfileName = '.nblaunch.Dockerfile';
+
+export interface RepoFetcher {
+  resolveRef(cloneUrl: string, ref: string): Promise<string>;
+  clone(cloneUrl: string, sha: string): Promise<Checkout>;
+}
+
+export interface BuilderSettings {
+  baseImage: string;
+  imagePrefix: string;
+  timeoutMs: number;
+  memoryMb: number;
+  maxConcurrent: number;
+  network: 'default' | 'host';
+  pipIndexUrl: string;
+  aptMirror: string;
+}
+
+export interface BuilderDeps {
+  git: RepoFetcher;
+  images: ImageStore;
+  settings: BuilderSettings;
+  logger: Logger;
+}
+
+export interface DryRun {
+  sha: string;
+  imageName: string;
+  plan: BuildPlan;
+  dockerfile: string;
+}
+
+/**
+ * Turns (repo, commit) into an image: an existing image is a cache hit, one build runs per
+ * image however many people ask, builds beyond the limit queue, and every failure ends in a
+ * LauncherError with nothing left behind (checkout removed, no tagged half-image).
+ */
+export class Builder {
+  private readonly jobs = new Map<string, BuildJob>();
+  private readonly queue: BuildQueue;
+  private started = 0;
+
+  constructor(private readonly deps: BuilderDeps) {
+    this.queue = new BuildQueue(deps.settings.maxConcurrent);
+  }
+
+  async resolve(repo: RepoSpec): Promise<{ sha: string; imageName: string }> {
+    const sha = await this.deps.git.resolveRef(repo.cloneUrl, repo.ref);
+    return { sha, imageName: imageNameFor(this.deps.settings.imagePrefix, repo.slug, sha) };
+  }
+
+  /**
+   * The build of this image: already finished when cached, shared while one runs.
+   * `beforeNewBuild` runs only when a new build is about to start (rate limits); if it throws,
+   * nothing is built.
+   */
+  async jobFor(repo: RepoSpec, sha: string, imageName: string, beforeNewBuild?: () => Promise<void>): Promise<BuildJob> {
+    const running = this.jobs.get(imageName);
+    if (running && !running.isFinished) return running;
+    if (await this.deps.images.exists(imageName)) {
+      const cached = new BuildJob(imageName);
+      cached.succeed('Found built image, launching...\n');
+      return cached;
+    }
+    await beforeNewBuild?.();
+    const again = this.jobs.get(imageName);
+    if (again && !again.isFinished) return again;
+    const job = new BuildJob(imageName);
+    this.jobs.set(imageName, job);
+    this.started += 1;
+    void this.run(job, repo, sha).finally(() => {
+      if (this.jobs.get(imageName) === job) this.jobs.delete(imageName);
+    });
+    return job;
+  }
+
+  get queueStats(): { running: number; waiting: number } {
+    return this.queue.stats;
+  }
+
+  /** Builds started since this process began (cache hits and shared builds do not count). */
+  get buildsStarted(): number {
+    return this.started;
+  }
+
+  private async run(job: BuildJob, repo: RepoSpec, sha: string): Promise<void> {
+    const started = Date.now();
+    try {
+      job.emit({ phase: 'waiting', message: 'Waiting for a build slot...\n' });
+      await this.queue.run(
+        () => this.buildInSlot(job, repo, sha),
+        (position) => job.emit({ phase: 'waiting', message: `Waiting for a build slot: number ${position} in the queue\n`, position }),
+      );
+      this.deps.logger.info({ image: job.imageName, repo: repo.displayName, ms: Date.now() - started }, 'image built');
+      job.succeed();
+    } catch (caught) {
+      const error = caught instanceof LauncherError ? caught
+        : new LauncherError(500, 'build-failed', `The build failed: ${(caught as Error).message}`, { cause: caught });
+      this.deps.logger.warn({ image: job.imageName, repo: repo.displayName, reason: error.reason, ms: Date.now() - started }, 'build failed');
+      await this.deps.images.remove(job.imageName).catch(() => undefined);
+      job.fail(error);
+    }
+  }
+
+  private async buildInSlot(job: BuildJob, repo: RepoSpec, sha: string): Promise<void> {
+    const { settings } = this.deps;
+    job.emit({ phase: 'fetching', message: `Fetching ${repo.displayName} at ${sha.slice(0, 12)}...\n` });
+    const checkout = await this.deps.git.clone(repo.cloneUrl, sha);
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; abort.abort(); }, settings.timeoutMs);
+    try {
+      const { plan, dockerfilePath } = await this.prepareContext(checkout.dir);
+      job.emit({ phase: 'building', message: `Building ${job.imageName}\n${plan.notes.map((note) => `  ${note}\n`).join('')}` });
+      await this.deps.images.build({
+        contextDir: checkout.dir,
+        dockerfile: dockerfilePath,
+        tag: job.imageName,
+        labels: { [buildLabels.role]: 'build', [buildLabels.repo]: repo.displayName, [buildLabels.commit]: sha },
+        buildArgs: settings.pipIndexUrl ? { PIP_INDEX_URL: settings.pipIndexUrl } : {},
+        networkMode: settings.network,
+        memoryMb: settings.memoryMb,
+        signal: abort.signal,
+        onLog: (text) => job.log(text),
+      });
+    } catch (error) {
+      if (timedOut) {
+        throw new LauncherError(504, 'build-timeout', `The build took longer than ${Math.round(settings.timeoutMs / 1000)} s and was stopped. Make the environment smaller (fewer or lighter dependencies), or ask the operator to raise build.timeoutSeconds.`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      await checkout.remove();
+    }
+  }
+
+  /** Writes the generated Dockerfile into the checkout, hidden from the image by .dockerignore. */
+  private async prepareContext(dir: string): Promise<{ plan: BuildPlan; dockerfilePath: string }> {
+    const files = await listRepoFiles(dir);
+    const plan = await detectBuildPlan(files);
+    if (plan.ownDockerfile) return { plan, dockerfilePath: plan.configDir ? `${plan.configDir}/Dockerfile` : 'Dockerfile' };
+    const dockerfile = await renderDockerfile(plan, files, this.dockerfileSettings());
+    await writeFile(join(dir, generatedDockerfileName), dockerfile);
+    await appendFile(join(dir, '.dockerignore'), `\n${generatedDockerfileName}\n.git\n`);
+    return { plan, dockerfilePath: generatedDockerfileName };
+  }
+
+  private dockerfileSettings() {
+    const { baseImage, pipIndexUrl, aptMirror } = this.deps.settings;
+    return { baseImage, pipIndexUrl, aptMirror };
+  }
+
+  /** What a build would do, without building: for `nblaunch build --dry-run` and the API. */
+  async dryRun(repo: RepoSpec): Promise<DryRun> {
+    const { sha, imageName } = await this.resolve(repo);
+    const checkout = await this.deps.git.clone(repo.cloneUrl, sha);
+    try {
+      const files = await listRepoFiles(checkout.dir);
+      const plan = await detectBuildPlan(files);
+      const dockerfile = await renderDockerfile(plan, files, this.dockerfileSettings());
+      return { sha, imageName, plan, dockerfile };
+    } finally {
+      await checkout.remove();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { notebookHome, tini } from '../base-image.js';
+import type { Buildpack } from './buildpack.js';
+
+/**
+ * start: made executable and put in front of the server command (tini → start → server).
+ * It must end with `exec "$@"`, or the server never starts: that part is the repo's.
+ */
+export const startBuildpack: Buildpack = {
+  name: 'start',
+  async detect(config) {
+    if (!config.has('start')) return null;
+    return [`start: ${config.path('start')} wraps the server command; it must end with exec "$@"`];
+  },
+  async render(config) {
+    const path = config.path('start');
+    return { afterRepo: [`RUN chmod +x ${path}`], entrypoint: [tini, '--', `${notebookHome}/${path}`] };
+  },
+};

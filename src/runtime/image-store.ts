@@ -1,0 +1,147 @@
+import Docker from 'dockerode';
+import { pack } from 'tar-fs';
+import { LauncherError, isConnectionError } from '../errors/launcher-error.js';
+import { labelKeys } from './labels.js';
+
+export interface ImageBuildRequest {
+  contextDir: string;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  networkMode: 'default' | 'host';
+  memoryMb: number;
+  signal: AbortSignal;
+  onLog: (text: string) => void;
+}
+
+export interface ImageInfo {
+  id: string;
+  tags: string[];
+  labels: Record<string, string>;
+  createdAt: number;
+  sizeBytes: number;
+}
+
+interface BuildMessage {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+function engineUnreachable(cause: unknown): LauncherError {
+  return new LauncherError(503, 'docker-unreachable', 'The Docker engine is not answering, so nothing can be built. Try again in a minute.', { cause });
+}
+
+/** Images on the Docker engine: build (classic builder), look up, list, remove. */
+export class DockerImageStore {
+  private readonly docker: Docker;
+
+  constructor(socketPath?: string) {
+    this.docker = socketPath ? new Docker({ socketPath }) : new Docker();
+  }
+
+  async exists(tag: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(tag).inspect();
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (isConnectionError(error)) throw engineUnreachable(error);
+      throw error;
+    }
+  }
+
+  /** Builds and tags; rejects with `build-failed` carrying Docker's own error line. */
+  async build(request: ImageBuildRequest): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.buildImage(pack(request.contextDir) as unknown as NodeJS.ReadableStream, {
+        t: request.tag,
+        dockerfile: request.dockerfile,
+        labels: { ...request.labels, [labelKeys.managed]: 'true' },
+        buildargs: request.buildArgs,
+        networkmode: request.networkMode,
+        memory: request.memoryMb * 1024 * 1024,
+        memswap: request.memoryMb * 1024 * 1024,
+        rm: true,
+        forcerm: true,
+        abortSignal: request.signal,
+      } as Docker.ImageBuildOptions);
+    } catch (error) {
+      if (request.signal.aborted) throw new LauncherError(504, 'build-cancelled', 'The build was stopped.');
+      if (isConnectionError(error)) throw engineUnreachable(error);
+      throw new LauncherError(500, 'build-failed', `Docker refused the build: ${(error as Error).message}`, { cause: error });
+    }
+    await new Promise<void>((resolve, reject) => {
+      let failure: string | undefined;
+      let pending = '';
+      const handle = (line: string) => {
+        if (!line.trim()) return;
+        let message: BuildMessage;
+        try {
+          message = JSON.parse(line) as BuildMessage;
+        } catch {
+          request.onLog(`${line}\n`);
+          return;
+        }
+        if (message.error) {
+          failure = message.errorDetail?.message ?? message.error;
+          request.onLog(`${failure}\n`);
+        } else if (message.stream) request.onLog(message.stream);
+        else if (message.status) request.onLog(`${message.status}\n`);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        pending += chunk.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        lines.forEach(handle);
+      });
+      stream.on('error', (error: Error) => {
+        reject(request.signal.aborted ? new LauncherError(504, 'build-cancelled', 'The build was stopped.') : new LauncherError(500, 'build-failed', `The build stream broke: ${error.message}`));
+      });
+      stream.on('end', () => {
+        handle(pending);
+        if (request.signal.aborted) reject(new LauncherError(504, 'build-cancelled', 'The build was stopped.'));
+        else if (failure) reject(new LauncherError(422, 'build-failed', failure));
+        else resolve();
+      });
+    });
+  }
+
+  async list(labels: Record<string, string>): Promise<ImageInfo[]> {
+    try {
+      const images = await this.docker.listImages({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) } });
+      return images.map((image) => ({
+        id: image.Id,
+        tags: (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+        labels: image.Labels ?? {},
+        createdAt: image.Created * 1000,
+        sizeBytes: image.Size,
+      }));
+    } catch (error) {
+      if (isConnectionError(error)) throw engineUnreachable(error);
+      throw error;
+    }
+  }
+
+  async remove(tagOrId: string): Promise<void> {
+    try {
+      await this.docker.getImage(tagOrId).remove({ force: false });
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404) return;
+      if (status === 409) throw new LauncherError(409, 'image-in-use', `The image ${tagOrId} is used by a container; stop it first.`);
+      if (isConnectionError(error)) throw engineUnreachable(error);
+      throw error;
+    }
+  }
+
+  /** Containers left behind by builds (the classic builder's intermediate containers), for tests and cleanup. */
+  async containersFromImage(tag: string): Promise<string[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { ancestor: [tag] } });
+    return containers.map((container) => container.Id);
+  }
+}
