@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { test as base } from '@playwright/test';
 import { loadConfig } from '../src/config/load.js';
 import { labelKeys } from '../src/runtime/labels.js';
+import { GitHttpServer } from '../src/testing/git-http-server.js';
 import { startLauncher, type RunningLauncher } from '../src/launcher.js';
 
 const run = promisify(execFile);
@@ -33,14 +34,35 @@ async function removeInstanceContainers(instance: string): Promise<void> {
   if (ids.length > 0) await run('docker', ['rm', '-f', '-v', ...ids]);
 }
 
-export const test = base.extend<{}, { e2eLauncher: E2ELauncher }>({
+/** Removes the images this run built from test repos. */
+async function removeBuiltImages(prefix: string): Promise<void> {
+  const { stdout } = await run('docker', ['images', '-q', '--filter', `reference=${prefix}*`]);
+  const ids = [...new Set(stdout.split(/\s+/).filter(Boolean))];
+  if (ids.length > 0) await run('docker', ['rmi', '-f', ...ids]);
+}
+
+export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpServer }>({
+  /** A Git server on loopback that the launcher treats as GitHub. */
+  e2eGit: [async ({}, use) => {
+    const server = await GitHttpServer.start();
+    try {
+      await use(server);
+    } finally {
+      await server.stop();
+    }
+  }, { scope: 'worker' }],
+
   /** One real launcher per worker: private Redis in a fresh temp dir, its own Docker instance label. */
-  e2eLauncher: [async ({}, use) => {
+  e2eLauncher: [async ({ e2eGit }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-e2e-'));
     const instance = `e2e-${randomSuffix()}`;
+    const imagePrefix = `nblaunch-e2e-${randomSuffix()}/`;
     const config = loadConfig({
       env: {},
-      overrides: { port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull } },
+      overrides: {
+        port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull },
+        git: { allowHttpHosts: [e2eGit.host] }, repos: { githubUrl: e2eGit.baseUrl }, build: { imagePrefix },
+      },
     });
     let launcher: RunningLauncher | undefined;
     try {
@@ -49,6 +71,7 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher }>({
     } finally {
       await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
       await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
+      await removeBuiltImages(imagePrefix).catch((error: Error) => console.error(`[e2e] removing images ${imagePrefix}* failed: ${error.message}`));
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, { scope: 'worker', timeout: 60_000 }],

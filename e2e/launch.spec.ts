@@ -34,9 +34,8 @@ test('launch a server, run a notebook, and find the ended page once it idles out
   await notebook.page.close();
   await page.close();
 
-  // Wait out the idle limit on the home page. Not on the old link: any answer of the notebook
-  // server below 400 counts as activity, Jupyter's redirect to its login page included, so
-  // polling /s/<id>/... would keep the server alive.
+  // Wait out the idle limit on the home page, not on the old link: visiting the link would
+  // be activity of its own.
   await expect.poll(async () => {
     await homeAgain.goto();
     return (await homeAgain.usage()).running;

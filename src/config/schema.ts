@@ -2,6 +2,18 @@ import { z } from 'zod';
 
 const seconds = (min = 1) => z.coerce.number().int().min(min);
 
+const patternList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((pattern) => pattern.trim()).filter(Boolean) : value),
+  z.array(z.string().refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a valid regular expression')),
+);
+
 const hostList = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((host) => host.trim()).filter(Boolean) : value),
   z.array(z.string().regex(/^[A-Za-z0-9.[\]:-]+$/, 'host or host:port')),
@@ -61,6 +73,8 @@ export const configSchema = z.strictObject({
       .describe('Longest a ref lookup or clone may take.'),
     maxCloneMb: z.coerce.number().int().min(1).default(500)
       .describe('Largest checkout a build accepts, in MiB.'),
+    checkoutDir: z.string().default('')
+      .describe('Where repos are checked out for builds (removed after each build). Empty: the system temp directory.'),
     refCacheSeconds: seconds(0).default(60)
       .describe('How long a resolved ref (branch or tag to commit) is reused before asking the remote again.'),
   }).prefault({}),
@@ -87,6 +101,16 @@ export const configSchema = z.strictObject({
       .describe('PIP_INDEX_URL passed to builds (a mirror or a private index). Empty: pip\'s default.'),
     aptMirror: z.string().default('')
       .describe('Debian mirror URL used by apt.txt installs in builds. Empty: the base image\'s own.'),
+  }).prefault({}),
+  policy: z.strictObject({
+    bannedSpecs: patternList.default([])
+      .describe('Regular expressions matched against "<provider>/<spec>" (e.g. "^gh/evil-org/.*"); a match is refused with 403. Comma-separated in the environment.'),
+    allowedSpecs: patternList.default([])
+      .describe('When not empty, only specs matching one of these regular expressions may be launched.'),
+    perRepoQuota: z.coerce.number().int().min(0).default(0)
+      .describe('Most servers of one repo running at once (0: no limit beyond maxServers).'),
+    buildsPerIpPerHour: z.coerce.number().int().min(0).default(30)
+      .describe('Most new image builds one client address may start per hour (0: no limit). Cached images do not count.'),
   }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)

@@ -4,7 +4,9 @@ import { LauncherError } from '../errors/launcher-error.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { AppDeps } from './context.js';
 import { errorHandler } from './error-handler.js';
+import { binderRoutes } from './routes/binder.js';
 import { healthRoutes } from './routes/health.js';
+import { buildPlanApi, reposApi } from './routes/repos-api.js';
 import { pageRoutes } from './routes/pages.js';
 import { serverProxy } from './routes/server-proxy.js';
 import { sessionsApi } from './routes/sessions-api.js';
@@ -21,7 +23,9 @@ export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
   });
   app.use(errorHandler(deps.logger));
   app.use(serverProxy(deps, forwarder));
-  for (const router of [pageRoutes(deps), sessionsApi(deps), healthRoutes(deps)]) {
+  app.use(binderRoutes(deps));
+  app.use(buildPlanApi(deps));
+  for (const router of [pageRoutes(deps), sessionsApi(deps), reposApi(deps), healthRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

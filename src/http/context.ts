@@ -6,6 +6,9 @@ import type { RouteTable } from '../proxy/route-table.js';
 import type { Spawner } from '../runtime/spawner.js';
 import type { Logger } from '../log/logger.js';
 import type { RedisClient } from '../store/redis-connection.js';
+import type { Builder } from '../build/builder.js';
+import type { ImageUsage } from '../build/image-usage.js';
+import type { RateLimiter } from '../build/rate-limiter.js';
 
 /** What the routers need from the rest of the launcher. */
 export interface AppDeps {
@@ -16,6 +19,10 @@ export interface AppDeps {
   spawner: Spawner;
   redis: RedisClient;
   logger: Logger;
+  builder: Builder;
+  imageUsage: ImageUsage;
+  rateLimiter: RateLimiter;
+  binder?: { keepaliveMs: number };
 }
 
 export function publicBaseUrl(ctx: Context, config: Config): string {

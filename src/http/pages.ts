@@ -54,12 +54,18 @@ export function renderMessage(page: MessagePage): string {
   }, head);
 }
 
-export const staticFiles: Record<string, { file: string; type: string }> = {
-  'style.css': { file: 'static/style.css', type: 'text/css; charset=utf-8' },
-  'launch.js': { file: 'static/launch.js', type: 'text/javascript; charset=utf-8' },
+const javascript = 'text/javascript; charset=utf-8';
+
+/** Every file served under /static/: nothing else on disk is reachable. */
+export const staticFiles: Record<string, { file: URL; type: string }> = {
+  'style.css': { file: new URL('static/style.css', webDir), type: 'text/css; charset=utf-8' },
+  'launch.js': { file: new URL('static/launch.js', webDir), type: javascript },
+  'binder.js': { file: new URL('static/binder.js', webDir), type: javascript },
+  'share.js': { file: new URL('static/share.js', webDir), type: javascript },
+  'vendor/ansi_up.js': { file: new URL('../node_modules/ansi_up/ansi_up.js', webDir), type: javascript },
 };
 
 export function readStatic(name: string): Buffer | null {
   const entry = staticFiles[name];
-  return entry ? readFileSync(new URL(entry.file, webDir)) : null;
+  return entry ? readFileSync(entry.file) : null;
 }

@@ -215,3 +215,23 @@ describe('SessionManager.end', () => {
     assert.equal(h.spawner.servers.has(launched.id), true, 'the container is left for the reconciler');
   });
 });
+
+describe('SessionManager launch options', () => {
+  it('starts the given image with its labels and remembers the repo', async () => {
+    const h = sessionHarness();
+    const launched = await h.manager.launch('10.0.0.1', { image: 'nblaunch-build/gh-o-r:abc', labels: { 'org.nblaunch.repo': 'o/r' }, repo: 'o/r' });
+    assert.equal(h.spawner.starts[0]?.image, 'nblaunch-build/gh-o-r:abc');
+    assert.deepEqual(h.spawner.starts[0]?.labels, { 'org.nblaunch.repo': 'o/r' });
+    assert.equal((await h.sessions.get(launched.id))?.repo, 'o/r');
+  });
+
+  it('refuses a launch over the per-repo quota with 429, while other repos still launch', async () => {
+    const h = sessionHarness();
+    await h.manager.launch('10.0.0.1', { repo: 'o/busy', repoQuota: 2 });
+    await h.manager.launch('10.0.0.2', { repo: 'o/busy', repoQuota: 2 });
+    await assert.rejects(h.manager.launch('10.0.0.3', { repo: 'o/busy', repoQuota: 2 }), (error: unknown) =>
+      launcherError(429, 'repo-quota')(error) && /o\/busy already has 2 servers running/.test((error as Error).message));
+    await h.manager.launch('10.0.0.3', { repo: 'o/quiet', repoQuota: 2 });
+    assert.equal(h.spawner.starts.length, 3);
+  });
+});

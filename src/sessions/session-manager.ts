@@ -16,6 +16,15 @@ export interface LaunchedSession {
   expiresAt: number;
 }
 
+export interface LaunchOptions {
+  /** The image to start; the configured default image otherwise. */
+  image?: string;
+  labels?: Record<string, string>;
+  /** The repo's display name; with `repoQuota` > 0, at most that many of its servers run at once. */
+  repo?: string;
+  repoQuota?: number;
+}
+
 export interface SessionManagerDeps {
   config: Pick<Config, 'image' | 'server' | 'cull' | 'capacity'>;
   spawner: Spawner;
@@ -41,8 +50,10 @@ export class SessionManager {
     this.now = deps.now ?? Date.now;
   }
 
-  async launch(clientIp: string): Promise<LaunchedSession> {
+  async launch(clientIp: string, options: LaunchOptions = {}): Promise<LaunchedSession> {
     const { config, sessions, spawner, logger } = this.deps;
+    const image = options.image ?? config.image;
+    if (options.repo && options.repoQuota) await this.assertRepoQuota(options.repo, options.repoQuota);
     const id = newSessionId();
     const outcome = await sessions.reserve(id, clientIp, config.capacity);
     if (outcome === 'full') {
@@ -57,8 +68,9 @@ export class SessionManager {
     try {
       handle = await spawner.start({
         id,
-        image: config.image,
+        image,
         token,
+        ...(options.labels ? { labels: options.labels } : {}),
         baseUrl: serverBaseUrl(id),
         limits: config.server,
         startTimeoutMs: config.server.startTimeoutSeconds * 1000,
@@ -69,8 +81,9 @@ export class SessionManager {
       throw error;
     }
     const record: SessionRecord = {
-      id, token, image: config.image, clientIp, containerId: handle.containerId, host: handle.host, port: handle.port,
+      id, token, image, clientIp, containerId: handle.containerId, host: handle.host, port: handle.port,
       createdAt: started, expiresAt: started + config.cull.maxAgeSeconds * 1000,
+      ...(options.repo ? { repo: options.repo } : {}),
     };
     try {
       await sessions.save(record);
@@ -81,8 +94,16 @@ export class SessionManager {
       await sessions.end(id, 'server-gone').catch(() => undefined);
       throw error;
     }
-    logger.info({ session: id, image: config.image, startMs: this.now() - started }, 'server launched');
+    logger.info({ session: id, image, startMs: this.now() - started }, 'server launched');
     return { id, path: serverBaseUrl(id), token, expiresAt: record.expiresAt };
+  }
+
+  /** Refuses a launch when `repo` already has `quota` servers running. */
+  async assertRepoQuota(repo: string, quota: number): Promise<void> {
+    const running = (await this.deps.sessions.list()).filter((record) => record.repo === repo).length;
+    if (running >= quota) {
+      throw new LauncherError(429, 'repo-quota', `${repo} already has ${running} servers running, the most this launcher allows for one repository. Try again in a few minutes.`);
+    }
   }
 
   /** The session, if the caller holds its token; a 404 otherwise, so ids cannot be probed. */

@@ -11,6 +11,8 @@ export interface SessionRecord {
   port: number;
   createdAt: number;
   expiresAt: number;
+  /** The repo the image was built from (display name), for per-repo quotas. */
+  repo?: string;
 }
 
 export interface EndedSession {

@@ -25,6 +25,7 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
     port: Number(hash.port),
     createdAt: Number(hash.createdAt),
     expiresAt: Number(hash.expiresAt),
+    ...(hash.repo ? { repo: hash.repo } : {}),
   };
 }
 

@@ -30,8 +30,8 @@ export function pageRoutes(deps: AppDeps): Router {
     ctx.redirect(`${launched.path}tree?token=${encodeURIComponent(launched.token)}`);
   });
 
-  router.get('/static/:name', (ctx) => {
-    const name = ctx.params.name!;
+  router.get(['/static/:name', '/static/vendor/:name'], (ctx) => {
+    const name = ctx.path.slice('/static/'.length);
     const content = readStatic(name);
     if (!content) throw new LauncherError(404, 'not-found', `There is no file called ${name} here.`);
     ctx.type = staticFiles[name]!.type;
