@@ -4,12 +4,13 @@ import { createLogger, type Logger } from '../log/logger.js';
 import { GitRemote } from '../repos/git-remote.js';
 import { DockerImageStore } from '../runtime/image-store.js';
 
-/** The Builder as the launcher wires it, for the command line. */
+/** The Builder wired from the configuration (the launcher and the command line share it). */
 export function builderFromConfig(config: Config, logger: Logger = createLogger('warn')): Builder {
   return new Builder({
-    git: new GitRemote({ cloneTimeoutMs: config.git.cloneTimeoutSeconds * 1000, maxCloneBytes: config.git.maxCloneMb * 1024 * 1024, refCacheMs: config.git.refCacheSeconds * 1000, ...(config.git.checkoutDir ? { workDir: config.git.checkoutDir } : {}) }),
+    git: GitRemote.fromConfig(config, config.git.checkoutDir || undefined),
     images: new DockerImageStore(),
     settings: {
+      instance: config.instance,
       baseImage: config.image,
       imagePrefix: config.build.imagePrefix,
       timeoutMs: config.build.timeoutSeconds * 1000,

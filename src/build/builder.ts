@@ -19,6 +19,8 @@ export interface RepoFetcher {
 }
 
 export interface BuilderSettings {
+  /** The launcher instance: its images carry this label, and only they are listed and pruned. */
+  instance: string;
   baseImage: string;
   imagePrefix: string;
   timeoutMs: number;
@@ -129,7 +131,7 @@ export class Builder {
         contextDir: checkout.dir,
         dockerfile: dockerfilePath,
         tag: job.imageName,
-        labels: { [buildLabels.role]: 'build', [buildLabels.repo]: repo.displayName, [buildLabels.commit]: sha },
+        labels: { [buildLabels.role]: 'build', [buildLabels.instance]: settings.instance, [buildLabels.repo]: repo.displayName, [buildLabels.commit]: sha },
         buildArgs: settings.pipIndexUrl ? { PIP_INDEX_URL: settings.pipIndexUrl } : {},
         networkMode: settings.network,
         memoryMb: settings.memoryMb,

@@ -11,6 +11,7 @@ export function imageNameFor(prefix: string, slug: string, sha: string): string 
 
 export const buildLabels = {
   role: 'org.nblaunch.role',
+  instance: 'org.nblaunch.instance',
   repo: 'org.nblaunch.repo',
   commit: 'org.nblaunch.commit',
 } as const;

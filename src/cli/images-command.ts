@@ -12,8 +12,8 @@ import { RedisImageUsage } from '../store/redis-image-usage.js';
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
-/** `images list` and `images prune`: only images nblaunch built (label role=build); the base image is never touched. */
-export async function imagesCommand(args: string[], config: Config): Promise<number> {
+/** `images list` and `images prune`: only images this launcher instance built (labels role=build, instance); the base image is never touched. */
+export async function imagesCommand(args: string[], config: Config, out: (line: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { keep: { type: 'string', default: '10' }, 'dry-run': { type: 'boolean' } } });
   const action = positionals[0];
   if (action !== 'list' && action !== 'prune') {
@@ -31,7 +31,7 @@ export async function imagesCommand(args: string[], config: Config): Promise<num
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
   try {
     const images = new DockerImageStore();
-    const built = await images.list({ [labelKeys.managed]: 'true', [buildLabels.role]: 'build' });
+    const built = await images.list({ [labelKeys.managed]: 'true', [buildLabels.role]: 'build', [buildLabels.instance]: config.instance });
     const lastUsed = await new RedisImageUsage(redis, config.instance).all();
     const running = await new DockerSpawner({ instance: config.instance, logger }).list();
     const inUse = new Set(running.map((server) => server.labels[labelKeys.image] ?? '').filter(Boolean));
@@ -39,11 +39,11 @@ export async function imagesCommand(args: string[], config: Config): Promise<num
     const ordered = action === 'list' ? choice.keep : choice.remove;
     for (const image of ordered) {
       const used = Math.max(image.createdAt, ...image.tags.map((tag) => lastUsed.get(tag) ?? 0));
-      console.log(`${image.tags.join(',') || image.id}\t${megabytes(image.sizeBytes)}\tlast used ${new Date(used).toISOString()}`);
+      out(`${image.tags.join(',') || image.id}\t${megabytes(image.sizeBytes)}\tlast used ${new Date(used).toISOString()}`);
     }
     if (action === 'prune') {
       if (!values['dry-run']) for (const image of choice.remove) await images.remove(image.id);
-      console.log(`${values['dry-run'] ? 'would remove' : 'removed'} ${choice.remove.length} image(s); ${choice.keep.length} kept`);
+      out(`${values['dry-run'] ? 'would remove' : 'removed'} ${choice.remove.length} image(s); ${choice.keep.length} kept`);
     }
     return 0;
   } finally {
