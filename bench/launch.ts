@@ -8,7 +8,7 @@ export interface BenchOptions { quick: boolean; json: boolean }
 
 const pollMs = 50;
 
-async function waitForStatus(url: string, token: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForStatus(url: string, token: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -24,7 +24,7 @@ async function waitForStatus(url: string, token: string, timeoutMs = 60_000): Pr
 }
 
 /** The floor: a plain `docker run` of the same image, until its /api/status answers. */
-async function plainDockerRun(image: string): Promise<number> {
+export async function plainDockerRun(image: string): Promise<number> {
   const token = randomBytes(16).toString('hex');
   const started = performance.now();
   const id = execFileSync('docker', [

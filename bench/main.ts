@@ -1,7 +1,9 @@
+import { benchBuild } from './build.js';
 import { benchLaunch, type BenchOptions } from './launch.js';
 
 const benchmarks: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
+  build: benchBuild,
 };
 
 const args = process.argv.slice(2);

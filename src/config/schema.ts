@@ -14,6 +14,11 @@ const patternList = z.preprocess(
   }, 'a valid regular expression')),
 );
 
+const poolList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value),
+  z.array(z.string().regex(/^(gh|gl|git|gist)\/\S+=\d+$/, '"<provider>/<spec>=<size>"')),
+);
+
 const hostList = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((host) => host.trim()).filter(Boolean) : value),
   z.array(z.string().regex(/^[A-Za-z0-9.[\]:-]+$/, 'host or host:port')),
@@ -51,6 +56,8 @@ export const configSchema = z.strictObject({
       .describe('Maximum number of processes in each notebook server.'),
     startTimeoutSeconds: seconds().default(60)
       .describe('How long a new server may take to answer before the launch fails.'),
+    maxConcurrentStarts: z.coerce.number().int().min(1).default(4)
+      .describe('Servers started at once (cold launches and pool refills); more wait in a queue and are told their position.'),
   }).prefault({}),
   cull: z.strictObject({
     idleTimeoutSeconds: seconds().default(600)
@@ -111,6 +118,16 @@ export const configSchema = z.strictObject({
       .describe('Most servers of one repo running at once (0: no limit beyond maxServers).'),
     buildsPerIpPerHour: z.coerce.number().int().min(0).default(30)
       .describe('Most new image builds one client address may start per hour (0: no limit). Cached images do not count.'),
+  }).prefault({}),
+  pool: z.strictObject({
+    size: z.coerce.number().int().min(0).default(0)
+      .describe('Ready servers of the default image kept waiting, so a launch from the home page takes milliseconds. They count against capacity.maxServers.'),
+    repos: poolList.default([])
+      .describe('Warm pools for repo links: "<provider>/<spec>=<size>" entries, e.g. "gh/owner/repo/main=5". The image follows the ref; when it changes the old pool drains. Comma-separated in the environment.'),
+    maxIdleSeconds: seconds().default(3600)
+      .describe('A pooled server nobody took for this long is replaced by a fresh one.'),
+    refreshSeconds: seconds().default(15)
+      .describe('How often pools are checked: refilled, recycled, and re-resolved for repo pools.'),
   }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)
