@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
 import { Forwarder } from './proxy/forwarder.js';
 import { RouteTable } from './proxy/route-table.js';
+import { serverIdFromPath } from './proxy/server-path.js';
 import { builderFromConfig } from './build/builder-from-config.js';
 import { RedisImageUsage } from './store/redis-image-usage.js';
 import { RedisRateLimiter } from './store/redis-rate-limiter.js';
@@ -79,7 +80,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
     intervalMs: config.reconcile.intervalSeconds * 1000,
   });
-  await routes.sync();
+  await routes.start((error) => logger.warn({ err: error.message }, 'could not reload the routes after a Redis reconnect'));
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
   const deps: AppDeps = {
@@ -91,7 +92,15 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   };
   const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
   const app = createApp(deps, forwarder);
-  const server = createServer(app.callback());
+  const koaHandler = app.callback();
+  // The hot path: a request for a known server goes straight to the proxy, without Koa;
+  // everything else (pages, API, unknown or ended servers) goes through the Koa app.
+  const server = createServer((req, res) => {
+    const id = serverIdFromPath(req.url ?? '');
+    const target = id ? routes.peek(id) : undefined;
+    if (id && target) forwarder.web(req, res, id, target);
+    else void koaHandler(req, res);
+  });
   const upgraded = new Set<Duplex>();
   const onUpgrade = upgradeHandler(deps, forwarder);
   server.on('upgrade', (req, socket, head) => {
@@ -125,6 +134,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       clearInterval(idleSweep);
       await Promise.all([culler.stop(), reconciler.stop()]);
       await activity.stop();
+      await routes.stop();
       forwarder.close();
       redis.destroy();
       await embedded?.stop();

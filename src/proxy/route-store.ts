@@ -16,4 +16,11 @@ export interface RouteStore {
   all(): Promise<Route[]>;
   /** Raises each route's last activity to the given time; routes that are gone stay gone. */
   recordActivity(latest: Map<string, number>): Promise<void>;
+  /**
+   * Tells `onChange` about every route added or removed by any process sharing the store, and
+   * calls `onResync` when changes may have been missed (a reconnect). Resolves to the unsubscribe.
+   */
+  watch(onChange: (change: RouteChange) => void, onResync: () => void): Promise<() => Promise<void>>;
 }
+
+export type RouteChange = { type: 'add'; id: string; target: RouteTarget } | { type: 'remove'; id: string };

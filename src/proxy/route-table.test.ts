@@ -74,3 +74,31 @@ describe('RouteTable', () => {
     assert.deepEqual(await table.all(), [{ id: 'server01', ...target, lastActivity: 50 }]);
   });
 });
+
+describe('RouteTable change feed', () => {
+  it('sees routes added and removed through another table sharing the store, without asking the store', async () => {
+    const store = new MemoryRouteStore();
+    const here = new RouteTable(store);
+    const there = new RouteTable(store);
+    await here.start();
+    await there.start();
+    await there.add('abcdefabcdefabcdefab', { host: '127.0.0.1', port: 9000 });
+    store.unavailable = true;
+    assert.deepEqual(here.peek('abcdefabcdefabcdefab'), { host: '127.0.0.1', port: 9000 });
+    store.unavailable = false;
+    await there.remove('abcdefabcdefabcdefab');
+    assert.equal(here.peek('abcdefabcdefabcdefab'), undefined);
+    await here.stop();
+    await there.add('fedcbafedcbafedcbafe', { host: '127.0.0.1', port: 9001 });
+    assert.equal(here.peek('fedcbafedcbafedcbafe'), undefined, 'a stopped table follows no more changes');
+  });
+
+  it('loads the routes that exist when it starts', async () => {
+    const store = new MemoryRouteStore();
+    await store.add('abcdefabcdefabcdefab', { host: '127.0.0.1', port: 9000 }, 1);
+    const table = new RouteTable(store);
+    await table.start();
+    assert.equal(table.size, 1);
+    assert.deepEqual(table.peek('abcdefabcdefabcdefab'), { host: '127.0.0.1', port: 9000 });
+  });
+});

@@ -1,14 +1,38 @@
 import type { Route, RouteStore, RouteTarget } from './route-store.js';
 
 /**
- * The proxy's view of the routes: an in-memory map in front of the RouteStore, so the hot path
- * needs no Redis round trip. A miss falls through to the store, so a route added by another
- * launcher process is still found; `sync` replaces the map from the store.
+ * The proxy's view of the routes: an in-memory map kept in step with the RouteStore by its
+ * change feed (Redis pub/sub), so the hot path needs no Redis round trip and every launcher
+ * process sharing the store agrees. A miss still asks the store, which covers the moment
+ * between a route's creation and its announcement; `sync` replaces the map from the store.
  */
 export class RouteTable {
   private readonly routes = new Map<string, RouteTarget>();
+  private unwatch: (() => Promise<void>) | undefined;
 
   constructor(private readonly store: RouteStore) {}
+
+  /** Follows the store's change feed, then loads every route. */
+  async start(onResyncError: (error: Error) => void = () => undefined): Promise<void> {
+    this.unwatch = await this.store.watch(
+      (change) => {
+        if (change.type === 'add') this.routes.set(change.id, change.target);
+        else this.routes.delete(change.id);
+      },
+      () => { this.sync().catch(onResyncError); },
+    );
+    await this.sync();
+  }
+
+  async stop(): Promise<void> {
+    await this.unwatch?.();
+    this.unwatch = undefined;
+  }
+
+  /** The target from memory only: the proxy's hot path. */
+  peek(id: string): RouteTarget | undefined {
+    return this.routes.get(id);
+  }
 
   async add(id: string, target: RouteTarget, now = Date.now()): Promise<void> {
     await this.store.add(id, target, now);

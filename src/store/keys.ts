@@ -11,6 +11,8 @@ export function storeKeys(instance: string) {
     ended: (id: string) => `${prefix}ended:${id}`,
     route: (id: string) => `${prefix}route:${id}`,
     routes: `${prefix}routes`,
+    /** Pub/sub channel announcing route changes to every launcher process. */
+    routeChanges: `${prefix}route-changes`,
     /** Sorted set of built image names by last launch time. */
     imagesLastUsed: `${prefix}images-last-used`,
     rate: (key: string, window: number) => `${prefix}rate:${key}:${window}`,

@@ -1,4 +1,4 @@
-import type { Route, RouteStore, RouteTarget } from '../proxy/route-store.js';
+import type { Route, RouteChange, RouteStore, RouteTarget } from '../proxy/route-store.js';
 import { storeKeys, type StoreKeys } from './keys.js';
 import { storeCall, type RedisClient } from './redis-connection.js';
 
@@ -25,9 +25,11 @@ export class RedisRouteStore implements RouteStore {
 
   add(id: string, target: RouteTarget, now: number): Promise<void> {
     return storeCall(async () => {
+      const change: RouteChange = { type: 'add', id, target: { host: target.host, port: target.port } };
       await this.redis.multi()
         .hSet(this.keys.route(id), { host: target.host, port: String(target.port), lastActivity: String(now) })
         .sAdd(this.keys.routes, id)
+        .publish(this.keys.routeChanges, JSON.stringify(change))
         .exec();
     });
   }
@@ -38,7 +40,8 @@ export class RedisRouteStore implements RouteStore {
 
   remove(id: string): Promise<void> {
     return storeCall(async () => {
-      await this.redis.multi().del(this.keys.route(id)).sRem(this.keys.routes, id).exec();
+      const change: RouteChange = { type: 'remove', id };
+      await this.redis.multi().del(this.keys.route(id)).sRem(this.keys.routes, id).publish(this.keys.routeChanges, JSON.stringify(change)).exec();
     });
   }
 
@@ -51,6 +54,29 @@ export class RedisRouteStore implements RouteStore {
       const hashes = (await multi.exec()) as unknown as Array<Record<string, string>>;
       return ids.map((id, index) => toRoute(id, hashes[index] ?? {})).filter((route): route is Route => route !== null);
     });
+  }
+
+  async watch(onChange: (change: RouteChange) => void, onResync: () => void): Promise<() => Promise<void>> {
+    const subscriber = this.redis.duplicate();
+    let connectedBefore = false;
+    subscriber.on('error', () => undefined);
+    subscriber.on('ready', () => {
+      if (connectedBefore) onResync();
+      connectedBefore = true;
+    });
+    await storeCall(async () => {
+      await subscriber.connect();
+      await subscriber.subscribe(this.keys.routeChanges, (message) => {
+        try {
+          onChange(JSON.parse(message) as RouteChange);
+        } catch {
+          onResync();
+        }
+      });
+    });
+    return async () => {
+      subscriber.destroy();
+    };
   }
 
   recordActivity(latest: Map<string, number>): Promise<void> {

@@ -1,5 +1,5 @@
 import { LauncherError } from '../../errors/launcher-error.js';
-import type { Route, RouteStore, RouteTarget } from '../route-store.js';
+import type { Route, RouteChange, RouteStore, RouteTarget } from '../route-store.js';
 
 /** An in-process RouteStore with the semantics of RedisRouteStore. */
 export class MemoryRouteStore implements RouteStore {
@@ -9,9 +9,12 @@ export class MemoryRouteStore implements RouteStore {
   /** Calls to recordActivity that reached the store, with a copy of each batch. */
   readonly activityBatches: Array<Map<string, number>> = [];
 
+  private readonly watchers = new Set<(change: RouteChange) => void>();
+
   async add(id: string, target: RouteTarget, now: number): Promise<void> {
     this.check();
     this.routes.set(id, { id, host: target.host, port: target.port, lastActivity: now });
+    this.announce({ type: 'add', id, target: { host: target.host, port: target.port } });
   }
 
   async get(id: string): Promise<Route | null> {
@@ -23,6 +26,17 @@ export class MemoryRouteStore implements RouteStore {
   async remove(id: string): Promise<void> {
     this.check();
     this.routes.delete(id);
+    this.announce({ type: 'remove', id });
+  }
+
+  async watch(onChange: (change: RouteChange) => void): Promise<() => Promise<void>> {
+    this.check();
+    this.watchers.add(onChange);
+    return async () => { this.watchers.delete(onChange); };
+  }
+
+  private announce(change: RouteChange): void {
+    for (const watcher of this.watchers) watcher(change);
   }
 
   async all(): Promise<Route[]> {
