@@ -1,10 +1,44 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootLauncher, launchSession } from '../src/testing/launcher-harness.js';
+import { launchToTree, waitForPool } from './pool-helpers.js';
 import { printTable, round, summarize } from './stats.js';
 
+const execFileAsync = promisify(execFile);
+
 export interface BenchOptions { quick: boolean; json: boolean }
+
+/** Launches from a warm pool, one after another: each is a pool hit (the pool holds `runs`). */
+async function poolHitLaunches(runs: number): Promise<number[]> {
+  const harness = await bootLauncher({ pool: { size: runs }, capacity: { maxServers: runs + 5, maxServersPerIp: runs + 5 } });
+  try {
+    await waitForPool(harness.url, runs);
+    await launchToTree(harness.url);
+    await waitForPool(harness.url, runs);
+    const times: number[] = [];
+    for (let run = 0; run < runs; run += 1) times.push((await launchToTree(harness.url)).ms);
+    return times;
+  } finally {
+    await harness.cleanup();
+  }
+}
+
+/** Ten cold launches at once against ten plain `docker run`s at once: time until the last answers. */
+async function tenAtOnce(image: string): Promise<{ dockerMs: number; launcherMs: number }> {
+  const dockerStarted = performance.now();
+  await Promise.all(Array.from({ length: 10 }, () => plainDockerRunAsync(image)));
+  const dockerMs = performance.now() - dockerStarted;
+  const harness = await bootLauncher({ capacity: { maxServers: 20, maxServersPerIp: 20 } });
+  try {
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 10 }, () => launchToTree(harness.url)));
+    return { dockerMs, launcherMs: performance.now() - started };
+  } finally {
+    await harness.cleanup();
+  }
+}
 
 const pollMs = 50;
 
@@ -21,6 +55,24 @@ export async function waitForStatus(url: string, token: string, timeoutMs = 60_0
     await sleep(pollMs);
   }
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+}
+
+/** The floor, without blocking the event loop, so that several can run at once. */
+async function plainDockerRunAsync(image: string): Promise<number> {
+  const token = randomBytes(16).toString('hex');
+  const started = performance.now();
+  const { stdout } = await execFileAsync('docker', [
+    'run', '-d', '--label', 'org.nblaunch.bench=floor', '-p', '127.0.0.1::8888', '-e', `JUPYTER_TOKEN=${token}`, image,
+    'python3', '-m', 'notebook', '--ip=0.0.0.0', '--port=8888', '--no-browser', '--NotebookApp.base_url=/s/floor/',
+  ]);
+  const id = stdout.trim();
+  try {
+    const { stdout: ports } = await execFileAsync('docker', ['port', id, '8888/tcp']);
+    await waitForStatus(`http://127.0.0.1:${ports.trim().split('\n')[0]!.split(':').pop()}/s/floor/`, token);
+    return performance.now() - started;
+  } finally {
+    await execFileAsync('docker', ['rm', '-f', id]);
+  }
 }
 
 /** The floor: a plain `docker run` of the same image, until its /api/status answers. */
@@ -59,8 +111,11 @@ export async function benchLaunch(options: BenchOptions): Promise<Record<string,
   } finally {
     await harness.cleanup();
   }
+  const poolHits = await poolHitLaunches(runs);
+  const burst = await tenAtOnce(image);
   const floorStats = summarize(floor);
   const launchStats = summarize(launcher);
+  const poolStats = summarize(poolHits);
   const result = {
     benchmark: 'launch',
     runs,
@@ -70,10 +125,21 @@ export async function benchLaunch(options: BenchOptions): Promise<Record<string,
     launchP95Ms: round(launchStats.p95),
     launchVsFloorP50: round(launchStats.p50 / floorStats.p50, 3),
     launchVsFloorP95: round(launchStats.p95 / floorStats.p95, 3),
+    poolHitP50Ms: round(poolStats.p50),
+    poolHitP95Ms: round(poolStats.p95),
+    poolHitVsFloorP50: round(poolStats.p50 / floorStats.p50, 4),
+    tenDockerRunsAtOnceMs: round(burst.dockerMs),
+    tenLaunchesAtOnceMs: round(burst.launcherMs),
+    tenLaunchesVsTenDockerRuns: round(burst.launcherMs / burst.dockerMs, 3),
   };
   printTable([
     { what: 'docker run until /api/status answers (floor)', p50_ms: result.floorP50Ms, p95_ms: result.floorP95Ms, ratio: 1 },
     { what: 'POST /api/sessions until /api/status answers through the proxy', p50_ms: result.launchP50Ms, p95_ms: result.launchP95Ms, ratio: result.launchVsFloorP50 },
+    { what: 'pool hit: POST /api/sessions until the tree page answers 200', p50_ms: result.poolHitP50Ms, p95_ms: result.poolHitP95Ms, ratio: result.poolHitVsFloorP50 },
+  ]);
+  printTable([
+    { what: 'ten plain docker runs at once, until all answer', ms: result.tenDockerRunsAtOnceMs, ratio: 1 },
+    { what: 'ten cold launches at once, until all answer', ms: result.tenLaunchesAtOnceMs, ratio: result.tenLaunchesVsTenDockerRuns },
   ]);
   return result;
 }

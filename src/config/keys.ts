@@ -10,7 +10,7 @@ export interface SettingInfo {
 }
 
 /** Environment names kept for compatibility with the usual conventions. */
-export const envAliases: Record<string, string> = { port: 'PORT', redisUrl: 'REDIS_URL' };
+export const envAliases: Record<string, string> = { port: 'PORT', redisUrl: 'REDIS_URL', 'auth.organizerToken': 'NBLAUNCH_ORGANIZER_TOKEN' };
 
 export function envNameFor(path: string[]): string {
   const snake = path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());

@@ -180,3 +180,13 @@ describe('list settings from the environment', () => {
     assert.throws(() => loadConfig({ env: { NBLAUNCH_GIT_ALLOW_HTTP_HOSTS: 'http://x/y' } }), /git\.allowHttpHosts \(env NBLAUNCH_GIT_ALLOW_HTTP_HOSTS\)/);
   });
 });
+
+describe('secrets in the configuration', () => {
+  it('never shows the organizer token or a Redis password in the redacted copy', () => {
+    const config = loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'super-secret-token', REDIS_URL: 'redis://user:pw@127.0.0.1:6379/0' } });
+    const shown = JSON.stringify(redactConfig(config));
+    assert.ok(!shown.includes('super-secret-token'));
+    assert.ok(!shown.includes(':pw@'));
+    assert.equal(config.auth.organizerToken, 'super-secret-token');
+  });
+});

@@ -53,6 +53,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Raw {
   for (const setting of listSettings()) {
     known.add(setting.env);
     const alias = envAliases[setting.key];
+    if (alias) known.add(alias);
     const value = env[setting.env] || (alias ? env[alias] : undefined);
     if (value !== undefined && value !== '') setPath(raw, setting.path, value);
   }
@@ -103,5 +104,9 @@ const secretPattern = /\/\/([^:@/]*):([^@/]*)@/;
 
 /** A copy safe to log: passwords inside URLs are replaced. */
 export function redactConfig(config: Config): Config {
-  return { ...config, redisUrl: config.redisUrl.replace(secretPattern, '//$1:***@') };
+  return {
+    ...config,
+    redisUrl: config.redisUrl.replace(secretPattern, '//$1:***@'),
+    auth: { ...config.auth, organizerToken: config.auth.organizerToken ? '[redacted]' : '' },
+  };
 }

@@ -129,6 +129,16 @@ export const configSchema = z.strictObject({
     refreshSeconds: seconds().default(15)
       .describe('How often pools are checked: refilled, recycled, and re-resolved for repo pools.'),
   }).prefault({}),
+  auth: z.strictObject({
+    organizerToken: z.string().default('')
+      .describe('An organizer token to create at start-up (for automated deployments; stored hashed, never logged). Empty: the first start prints a new one once.'),
+    secureCookies: z.stringbool().or(z.boolean()).default(false)
+      .describe('Mark sign-in cookies Secure (set this when the launcher is served over https).'),
+    signInAttemptsPerMinute: z.coerce.number().int().min(1).default(10)
+      .describe('Sign-in attempts one client address may make per minute.'),
+    sessionHours: z.coerce.number().positive().default(12)
+      .describe('How long an organizer or attendee stays signed in.'),
+  }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)
       .describe('How often Docker and Redis are compared and orphans removed.'),
