@@ -6,7 +6,7 @@ import type { Checkout } from '../repos/git-remote.js';
 import type { RepoSpec } from '../repos/repo-spec.js';
 import { detectBuildPlan, renderDockerfile, type BuildPlan } from './build-plan.js';
 import { BuildJob } from './build-job.js';
-import { BuildQueue } from './build-queue.js';
+import { FifoQueue } from '../queue/fifo-queue.js';
 import { buildLabels, imageNameFor } from './image-name.js';
 import type { ImageStore } from './image-store.js';
 import { listRepoFiles } from './repo-files.js';
@@ -52,11 +52,11 @@ export interface DryRun {
  */
 export class Builder {
   private readonly jobs = new Map<string, BuildJob>();
-  private readonly queue: BuildQueue;
+  private readonly queue: FifoQueue;
   private started = 0;
 
   constructor(private readonly deps: BuilderDeps) {
-    this.queue = new BuildQueue(deps.settings.maxConcurrent);
+    this.queue = new FifoQueue(deps.settings.maxConcurrent);
   }
 
   async resolve(repo: RepoSpec): Promise<{ sha: string; imageName: string }> {
@@ -104,7 +104,7 @@ export class Builder {
       job.emit({ phase: 'waiting', message: 'Waiting for a build slot...\n' });
       await this.queue.run(
         () => this.buildInSlot(job, repo, sha),
-        (position) => job.emit({ phase: 'waiting', message: `Waiting for a build slot: number ${position} in the queue\n`, position }),
+        { onPosition: (position) => job.emit({ phase: 'waiting', message: `Waiting for a build slot: number ${position} in the queue\n`, position }) },
       );
       this.deps.logger.info({ image: job.imageName, repo: repo.displayName, ms: Date.now() - started }, 'image built');
       job.succeed();

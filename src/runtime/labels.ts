@@ -4,6 +4,9 @@ export const labelKeys = {
   session: 'org.nblaunch.session',
   kind: 'org.nblaunch.kind',
   image: 'org.nblaunch.image',
+  /** The key of the warm pool a server was started for (with kind `pooled`). */
+  pool: 'org.nblaunch.pool',
+  repo: 'org.nblaunch.repo',
 } as const;
 
 export function serverLabels(instance: string, id: string, extra: Record<string, string> = {}): Record<string, string> {

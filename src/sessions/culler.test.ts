@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ActivityRecorder } from '../proxy/activity-recorder.js';
 import { Culler, type ServerActivityProbe } from './culler.js';
 import type { SessionRecord } from './session-store.js';
+import { poolHarness } from '../pools/testing/pool-harness.js';
 import { sessionHarness } from './testing/session-harness.js';
 
 const idleMs = 600_000;
@@ -148,5 +149,45 @@ describe('Culler', () => {
     assert.equal(first, second);
     assert.equal(await first, 1);
     assert.equal(await t.culler.cullOnce(), 0);
+  });
+});
+
+describe('Culler and warm pools', () => {
+  function pooledSetup() {
+    const t = poolHarness({
+      settings: { cull: { idleTimeoutSeconds: idleMs / 1000, maxAgeSeconds: maxAgeMs / 1000 }, capacity: { maxServers: 10, maxServersPerIp: 10 }, pool: { size: 2, maxIdleSeconds: 86_400 } },
+    });
+    const probed: string[] = [];
+    const culler = new Culler({
+      sessions: t.sessions, routes: t.routes, activity: new ActivityRecorder(t.routeStore, t.logger), manager: t.manager,
+      probe: async (session) => { probed.push(session.id); return null; }, logger: t.logger, idleTimeoutMs: idleMs, intervalMs: 60_000, now: t.now,
+    });
+    return { ...t, culler, probed };
+  }
+
+  it('never ends a pooled server nobody has taken, however old and idle', async () => {
+    const t = pooledSetup();
+    await t.refresh();
+    const pooled = await t.readyIds();
+    t.advance(maxAgeMs * 2);
+
+    assert.equal(await t.culler.cullOnce(), 0);
+    assert.deepEqual(await t.readyIds(), pooled);
+    assert.deepEqual(t.probed, []);
+    for (const id of pooled) assert.equal(t.spawner.servers.get(id)?.state, 'running');
+  });
+
+  it('culls a handed-out server like any session, idle from its hand-out on', async () => {
+    const t = pooledSetup();
+    await t.refresh();
+    t.advance(idleMs * 3);
+    const { id } = await t.manager.launch('10.0.0.1');
+    await t.pools.settled();
+    t.advance(idleMs - 1);
+    assert.equal(await t.culler.cullOnce(), 0);
+    t.advance(1);
+    assert.equal(await t.culler.cullOnce(), 1);
+    assert.equal((await t.sessions.ended(id))?.reason, 'idle');
+    assert.equal((await t.readyIds()).length, 2, 'the pool itself is untouched');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ServerSpec } from '../runtime/spawner.js';
 import { Reconciler } from './reconciler.js';
+import { poolHarness } from '../pools/testing/pool-harness.js';
 import { sessionHarness } from './testing/session-harness.js';
 
 const staleMs = 90_000;
@@ -25,7 +26,7 @@ describe('Reconciler', () => {
     const t = setup();
     const { id } = await t.manager.launch('10.0.0.1');
 
-    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [] });
+    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] });
     assert.ok(await t.sessions.get(id));
     assert.ok(await t.routes.lookup(id));
     assert.equal(await t.spawner.poll(id), 'running');
@@ -121,6 +122,72 @@ describe('Reconciler', () => {
     await t.routeStore.add('ghostroute', { host: '127.0.0.1', port: 1 }, t.clock.now);
     await t.reconciler.reconcileOnce();
 
-    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [] });
+    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] });
+  });
+});
+
+describe('Reconciler and warm pools', () => {
+  function pooledSetup() {
+    const t = poolHarness({ settings: { capacity: limits, pool: { size: 2, maxIdleSeconds: 86_400 } } });
+    const reconciler = new Reconciler({
+      spawner: t.spawner, sessions: t.sessions, routes: t.routes, manager: t.manager, pools: t.store, logger: t.logger,
+      staleReservationMs: staleMs, intervalMs: 60_000,
+    });
+    return { ...t, reconciler };
+  }
+  const nothing = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] };
+
+  it('keeps pooled containers and their slots, however long they have waited', async () => {
+    const t = pooledSetup();
+    await t.refresh();
+    const pooled = await t.readyIds();
+    t.advance(staleMs * 10);
+
+    assert.deepEqual(await t.reconciler.reconcileOnce(), nothing);
+    assert.deepEqual(await t.readyIds(), pooled);
+    assert.deepEqual([...t.spawner.servers.keys()].sort(), pooled);
+    assert.equal(await t.sessions.count(), 2);
+  });
+
+  it('drops pooled servers whose container is missing or stopped, freeing their slots', async () => {
+    const t = pooledSetup();
+    await t.refresh();
+    const [vanished, died] = await t.readyIds();
+    t.spawner.vanish(vanished!);
+    t.spawner.kill(died!);
+
+    const report = await t.reconciler.reconcileOnce();
+    assert.deepEqual(report.pooledDropped.sort(), [vanished, died].sort());
+    assert.deepEqual(report.sessionsEnded, []);
+    assert.deepEqual(await t.readyIds(), []);
+    assert.equal(await t.sessions.count(), 0);
+    assert.equal(t.spawner.servers.has(died!), false, 'the stopped container is removed');
+    assert.deepEqual(await t.reconciler.reconcileOnce(), nothing);
+  });
+
+  it('frees the slot of a pool start that died with its launcher, and removes its container', async () => {
+    const t = pooledSetup();
+    assert.equal(await t.store.reserve('deadrefill', 'default', 'nblaunch/test:1', 2, limits), 'ok');
+    await t.spawner.start(spec('deadrefill'));
+    t.advance(staleMs);
+
+    const report = await t.reconciler.reconcileOnce();
+    assert.deepEqual(report.reservationsReleased, ['deadrefill']);
+    assert.deepEqual(report.orphanContainersRemoved, ['deadrefill']);
+    assert.deepEqual(await t.store.snapshot(), { ready: [], starting: [] });
+    assert.equal(await t.store.reserve('nextrefill', 'default', 'nblaunch/test:1', 1, limits), 'ok', 'the pool has room again');
+  });
+
+  it('treats a handed-out server as the session it is', async () => {
+    const t = pooledSetup();
+    await t.refresh();
+    const { id } = await t.manager.launch('10.0.0.1');
+    await t.pools.settled();
+    t.spawner.vanish(id);
+
+    const report = await t.reconciler.reconcileOnce();
+    assert.deepEqual(report.sessionsEnded, [id]);
+    assert.deepEqual(report.pooledDropped, []);
+    assert.equal((await t.readyIds()).length, 2);
   });
 });

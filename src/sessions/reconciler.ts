@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { RouteTable } from '../proxy/route-table.js';
+import { poolAddress, type PoolStore } from '../pools/pool-store.js';
 import type { Spawner } from '../runtime/spawner.js';
 import type { SessionManager } from './session-manager.js';
 import type { SessionStore } from './session-store.js';
@@ -9,6 +10,8 @@ export interface ReconcileReport {
   sessionsEnded: string[];
   reservationsReleased: string[];
   routesRemoved: string[];
+  /** Pooled servers whose container was missing or stopped. */
+  pooledDropped: string[];
 }
 
 export interface ReconcilerDeps {
@@ -16,6 +19,8 @@ export interface ReconcilerDeps {
   sessions: SessionStore;
   routes: RouteTable;
   manager: SessionManager;
+  /** Pooled servers hold slots but have no session: without this they would look like dead launches. */
+  pools?: PoolStore;
   logger: Logger;
   /** A reservation older than this without a session is a launch that died with its launcher. */
   staleReservationMs: number;
@@ -24,8 +29,8 @@ export interface ReconcilerDeps {
 
 /**
  * Makes Docker and Redis agree. The labels on containers are the truth about what exists:
- * containers Redis does not know are removed, sessions whose container is gone or stopped
- * are ended, and routes without a session are dropped.
+ * containers Redis does not know are removed, sessions and pooled servers whose container is
+ * gone or stopped are ended or dropped, and routes without a session are dropped.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -39,11 +44,17 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileReport> {
-    const { spawner, sessions, routes, manager, logger } = this.deps;
-    const report: ReconcileReport = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [] };
-    for (const stale of await sessions.staleReservations(this.deps.staleReservationMs)) {
-      await sessions.release(stale.id, stale.clientIp);
-      report.reservationsReleased.push(stale.id);
+    const { spawner, sessions, routes, manager, pools, logger } = this.deps;
+    const report: ReconcileReport = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] };
+    const stale = await sessions.staleReservations(this.deps.staleReservationMs);
+    // Read after the stale list: a pooled server that became ready in between is not taken for a dead start.
+    const pooled = pools ? (await pools.snapshot()).ready : [];
+    const readyIds = new Set(pooled.map((server) => server.id));
+    for (const reservation of stale) {
+      if (readyIds.has(reservation.id)) continue;
+      if (pools && reservation.clientIp === poolAddress) await pools.remove(reservation.id);
+      else await sessions.release(reservation.id, reservation.clientIp);
+      report.reservationsReleased.push(reservation.id);
     }
     const servers = await spawner.list();
     const records = await sessions.list();
@@ -55,6 +66,11 @@ export class Reconciler {
       report.orphanContainersRemoved.push(server.id);
     }
     const runningIds = new Set(servers.filter((server) => server.state === 'running').map((server) => server.id));
+    for (const server of pooled) {
+      if (runningIds.has(server.id) || !(await pools!.remove(server.id))) continue;
+      await spawner.stop(server.id, { remove: true });
+      report.pooledDropped.push(server.id);
+    }
     for (const record of records) {
       if (runningIds.has(record.id)) continue;
       await manager.end(record.id, 'server-gone');

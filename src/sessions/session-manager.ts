@@ -4,9 +4,14 @@ import { LauncherError } from '../errors/launcher-error.js';
 import type { Logger } from '../log/logger.js';
 import type { RouteTable } from '../proxy/route-table.js';
 import { serverBaseUrl } from '../proxy/server-path.js';
-import type { Spawner } from '../runtime/spawner.js';
+import type { ServerHandle, Spawner } from '../runtime/spawner.js';
 import { newServerToken, newSessionId } from './ids.js';
+import { ServerStarter } from './server-starter.js';
 import type { EndReason, SessionRecord, SessionStore } from './session-store.js';
+import type { WarmPools } from './warm-pools.js';
+
+// Well under the reconciler's stale-reservation limit (startTimeoutSeconds + 30 s).
+const renewReservationMs = 10_000;
 
 export interface LaunchedSession {
   id: string;
@@ -33,6 +38,10 @@ export interface SessionManagerDeps {
   logger: Logger;
   /** Replaces the notebook command of every server (tests use it to make failing servers). */
   serverCommand?: string[];
+  /** The one queue of server starts, shared with the pools; a private one otherwise. */
+  starter?: ServerStarter;
+  /** Warm pools: a launch takes a ready server of its image first. */
+  pools?: WarmPools;
   now?: () => number;
 }
 
@@ -44,41 +53,64 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Launches and ends anonymous servers: capacity, the container, the route and the record. */
 export class SessionManager {
+  readonly starter: ServerStarter;
   private readonly now: () => number;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.now = deps.now ?? Date.now;
+    this.starter = deps.starter ?? new ServerStarter({
+      spawner: deps.spawner, config: deps.config, ...(deps.serverCommand ? { serverCommand: deps.serverCommand } : {}),
+    });
   }
 
+  /** A ready pooled server of the image when there is one (two Redis round trips), a cold start otherwise. */
   async launch(clientIp: string, options: LaunchOptions = {}): Promise<LaunchedSession> {
-    const { config, sessions, spawner, logger } = this.deps;
-    const image = options.image ?? config.image;
+    const image = options.image ?? this.deps.config.image;
     if (options.repo && options.repoQuota) await this.assertRepoQuota(options.repo, options.repoQuota);
+    return (await this.handOut(clientIp, image, options.repo)) ?? this.coldStart(clientIp, image, options);
+  }
+
+  private async handOut(clientIp: string, image: string, repo: string | undefined): Promise<LaunchedSession | null> {
+    const { pools, config, logger } = this.deps;
+    if (!pools) return null;
+    const createdAt = this.now();
+    const terms = { createdAt, expiresAt: createdAt + config.cull.maxAgeSeconds * 1000, ...(repo ? { repo } : {}) };
+    const result = await pools.handOut(image, clientIp, terms, config.capacity);
+    if (result.outcome === 'ip-limit') throw ipLimit(config.capacity.maxServersPerIp);
+    if (result.outcome !== 'ok') return null;
+    const { record } = result;
+    try {
+      await this.deps.routes.add(record.id, { host: record.host, port: record.port }, this.now());
+    } catch (error) {
+      await this.end(record.id, 'server-gone').catch(() => undefined);
+      throw error;
+    }
+    logger.info({ session: record.id, image, pool: result.pool }, 'pooled server handed out');
+    return { id: record.id, path: serverBaseUrl(record.id), token: record.token, expiresAt: record.expiresAt };
+  }
+
+  private async coldStart(clientIp: string, image: string, options: LaunchOptions): Promise<LaunchedSession> {
+    const { config, sessions, spawner, logger, pools } = this.deps;
     const id = newSessionId();
-    const outcome = await sessions.reserve(id, clientIp, config.capacity);
+    let outcome = await sessions.reserve(id, clientIp, config.capacity);
+    // People come before pools: an idle pooled server of another image gives up its slot.
+    if (outcome === 'full' && pools && (await pools.makeRoom())) outcome = await sessions.reserve(id, clientIp, config.capacity);
     if (outcome === 'full') {
       throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. A server frees up when someone finishes; try again in a minute.`);
     }
-    if (outcome === 'ip-limit') {
-      throw new LauncherError(429, 'ip-limit', `Your address already has ${config.capacity.maxServersPerIp} notebook servers running, the most allowed. Close one (or wait for it to time out) and try again.`);
-    }
+    if (outcome === 'ip-limit') throw ipLimit(config.capacity.maxServersPerIp);
     const token = newServerToken();
     const started = this.now();
-    let handle;
+    let handle: ServerHandle;
+    const renewing = setInterval(() => { sessions.renew(id).catch(() => undefined); }, renewReservationMs);
+    renewing.unref();
     try {
-      handle = await spawner.start({
-        id,
-        image,
-        token,
-        ...(options.labels ? { labels: options.labels } : {}),
-        baseUrl: serverBaseUrl(id),
-        limits: config.server,
-        startTimeoutMs: config.server.startTimeoutSeconds * 1000,
-        ...(this.deps.serverCommand ? { command: this.deps.serverCommand } : {}),
-      });
+      handle = await this.starter.start({ id, image, token, ...(options.labels ? { labels: options.labels } : {}) });
     } catch (error) {
       await sessions.release(id, clientIp).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(renewing);
     }
     const record: SessionRecord = {
       id, token, image, clientIp, containerId: handle.containerId, host: handle.host, port: handle.port,
@@ -129,6 +161,10 @@ export class SessionManager {
     }
     if (record) logger.info({ session: id, reason, ageMs: this.now() - record.createdAt }, 'server ended');
   }
+}
+
+function ipLimit(maxServersPerIp: number): LauncherError {
+  return new LauncherError(429, 'ip-limit', `Your address already has ${maxServersPerIp} notebook servers running, the most allowed. Close one (or wait for it to time out) and try again.`);
 }
 
 export function describeEndReason(reason: EndReason): string {

@@ -26,6 +26,8 @@ export type ReserveOutcome = 'ok' | 'full' | 'ip-limit';
 export interface SessionStore {
   /** Takes a capacity slot for `id` atomically, counting both the global and the per-address cap. */
   reserve(id: string, clientIp: string, limits: { maxServers: number; maxServersPerIp: number }): Promise<ReserveOutcome>;
+  /** Marks a reservation as still in use by a launch that waits to start, so it is not taken for one that died. */
+  renew(id: string): Promise<void>;
   /** Gives back a slot whose launch failed. */
   release(id: string, clientIp: string): Promise<void>;
   save(record: SessionRecord): Promise<void>;

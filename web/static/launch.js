@@ -44,18 +44,47 @@
     tick();
   }
 
+  // While the launch is pending, the start queue tells how many people wait; our own request
+  // is one of them, and people who came later are too, so the count ahead only ever goes down.
+  function watchQueue() {
+    var ahead = Infinity;
+    var timer = setTimeout(poll, 1000);
+    function poll() {
+      fetch('/api/launch-queue', { headers: { accept: 'application/json' } })
+        .then(function (response) { return response.json(); })
+        .then(function (queue) {
+          if (timer === null) return;
+          if (!(queue.waiting > 0)) {
+            if (ahead !== Infinity) message.textContent = 'Your server is starting.';
+            return;
+          }
+          ahead = Math.max(0, Math.min(ahead, queue.waiting - 1));
+          message.textContent = 'Waiting for a free slot: ' + (ahead === 0 ? 'you are next' : ahead + (ahead === 1 ? ' person' : ' people') + ' ahead') + '.';
+          timer = setTimeout(poll, 1000);
+        })
+        .catch(function () { /* the launch's own answer says what went wrong */ });
+    }
+    return function stop() {
+      clearTimeout(timer);
+      timer = null;
+    };
+  }
+
   function launch() {
     title.textContent = 'Starting your notebook server…';
     message.className = 'message';
     message.textContent = '';
     mark('request');
     var startTimer = setTimeout(function () { mark('start'); }, 300);
+    var stopWatching = watchQueue();
     fetch('/api/sessions', { method: 'POST', headers: { accept: 'application/json' } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) { return { response: response, body: body }; });
       })
       .then(function (result) {
         clearTimeout(startTimer);
+        stopWatching();
+        message.textContent = '';
         var body = result.body;
         if (result.response.status === 201) {
           mark('open');
@@ -71,6 +100,7 @@
       })
       .catch(function () {
         clearTimeout(startTimer);
+        stopWatching();
         fail('The launcher cannot be reached', 'Check your network connection and reload this page.');
       });
   }

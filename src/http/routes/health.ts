@@ -28,6 +28,7 @@ export function healthRoutes(deps: AppDeps): Router {
       ...(failing.length > 0 ? { message: `Failing: ${failing.join(', ')}` } : {}),
       checks: { docker, redis },
       routes: deps.routes.size,
+      pools: await deps.pools?.status().catch(() => undefined),
     };
   });
   return router;

@@ -13,7 +13,7 @@ export function pageRoutes(deps: AppDeps): Router {
     ctx.body = renderPage('home', 'Launch a notebook', {
       idleMinutes: Math.round(config.cull.idleTimeoutSeconds / 60),
       maxAgeHours: Math.round((config.cull.maxAgeSeconds / 3600) * 10) / 10,
-      running: await deps.sessions.count(),
+      running: (await deps.sessions.list()).length,
       capacity: config.capacity.maxServers,
     });
   });

@@ -2,7 +2,7 @@ import type { EndReason, EndedSession, ReserveOutcome, SessionRecord, SessionSto
 
 const endedNoteMs = 7 * 24 * 3600 * 1000;
 
-interface Slot {
+export interface Slot {
   clientIp: string;
   reservedAt: number;
 }
@@ -13,8 +13,9 @@ interface Slot {
  * and the write), records listed only while they hold a slot, and an ended note kept for a week.
  */
 export class MemorySessionStore implements SessionStore {
-  private readonly slots = new Map<string, Slot>();
-  private readonly records = new Map<string, SessionRecord>();
+  /** Shared with MemoryPoolStore, whose servers hold slots too, as in Redis. */
+  readonly slots = new Map<string, Slot>();
+  readonly records = new Map<string, SessionRecord>();
   private readonly endedNotes = new Map<string, EndedSession>();
   private readonly now: () => number;
 
@@ -29,6 +30,11 @@ export class MemorySessionStore implements SessionStore {
     if (ofIp >= limits.maxServersPerIp) return 'ip-limit';
     this.slots.set(id, { clientIp, reservedAt: this.now() });
     return 'ok';
+  }
+
+  async renew(id: string): Promise<void> {
+    const slot = this.slots.get(id);
+    if (slot) slot.reservedAt = this.now();
   }
 
   async release(id: string, _clientIp: string): Promise<void> {
