@@ -18,12 +18,18 @@ import { DockerSpawner } from './runtime/docker-spawner.js';
 import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { Spawner } from './runtime/spawner.js';
 import { Culler } from './sessions/culler.js';
+import { poolDefinitions } from './pools/pool-definitions.js';
+import { PoolManager } from './pools/pool-manager.js';
+import { ServerStarter } from './sessions/server-starter.js';
+import { RedisPoolStore } from './store/redis-pool-store.js';
 import { Reconciler } from './sessions/reconciler.js';
 import { SessionManager } from './sessions/session-manager.js';
 import { EmbeddedRedis } from './store/embedded-redis.js';
 import { connectRedis } from './store/redis-connection.js';
 import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
+import { redisWorkshopStores } from './store/redis-workshop-stores.js';
+import { ensureFirstOrganizerToken } from './auth/first-organizer-token.js';
 
 export interface LauncherOptions {
   logger?: Logger;
@@ -34,6 +40,8 @@ export interface LauncherOptions {
   shutdownGraceMs?: number;
   /** How often build event streams send a keepalive comment (BinderHub: 25 s). */
   keepaliveMs?: number;
+  /** Where a newly created first organizer token is announced (stdout by default, never the log). */
+  print?: (text: string) => void;
 }
 
 export interface RunningLauncher {
@@ -43,6 +51,7 @@ export interface RunningLauncher {
   culler: Culler;
   reconciler: Reconciler;
   activity: ActivityRecorder;
+  pools: PoolManager;
   close(): Promise<void>;
 }
 
@@ -60,6 +69,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startLauncher(config: Config, options: LauncherOptions = {}): Promise<RunningLauncher> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logger.info({ config: redactConfig(config) }, 'starting nblaunch');
+  const definitions = poolDefinitions(config);
   const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger);
   await embedded?.start();
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
@@ -68,7 +78,14 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
   const activity = new ActivityRecorder(routeStore, logger, options.activityFlushMs);
-  const manager = new SessionManager({ config, spawner, sessions, routes, logger, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
+  const starter = new ServerStarter({ spawner, config, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
+  const poolStore = new RedisPoolStore(redis, config.instance);
+  const builder = builderFromConfig(config, logger);
+  const pools = new PoolManager({
+    config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
+    isAnswering: async (server) => (await fetchJupyterStatus(server, `/s/${server.id}/`, server.token, 1000)) !== null,
+  });
+  const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools });
   const culler = new Culler({
     sessions, routes, activity, manager, logger,
     probe: async (session) => (await fetchJupyterStatus(session, `/s/${session.id}/`, session.token))?.lastActivity ?? null,
@@ -76,7 +93,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     intervalMs: config.cull.intervalSeconds * 1000,
   });
   const reconciler = new Reconciler({
-    spawner, sessions, routes, manager, logger,
+    spawner, sessions, routes, manager, logger, pools: poolStore,
     staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
     intervalMs: config.reconcile.intervalSeconds * 1000,
   });
@@ -85,9 +102,11 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
 
   const deps: AppDeps = {
     config, manager, sessions, routes, spawner, redis, logger,
-    builder: builderFromConfig(config, logger),
+    builder,
+    pools,
     imageUsage: new RedisImageUsage(redis, config.instance),
     rateLimiter: new RedisRateLimiter(redis, config.instance),
+    workshopStores: redisWorkshopStores(redis, config.instance),
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
   };
   const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
@@ -112,9 +131,14 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   activity.start();
   culler.start();
   reconciler.start();
+  pools.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ url }, 'nblaunch is listening');
+  await ensureFirstOrganizerToken(deps.workshopStores.organizerTokens, {
+    configuredToken: config.auth.organizerToken, signInUrl: `${config.publicUrl.replace(/\/+$/, '') || url}/organizer/sign-in`, logger,
+    ...(options.print ? { print: options.print } : {}),
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -132,7 +156,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       await drained;
       clearTimeout(timer);
       clearInterval(idleSweep);
-      await Promise.all([culler.stop(), reconciler.stop()]);
+      await Promise.all([culler.stop(), reconciler.stop(), pools.stop()]);
       await activity.stop();
       await routes.stop();
       forwarder.close();
@@ -142,5 +166,5 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     })();
     return closing;
   };
-  return { url, port, deps, culler, reconciler, activity, close };
+  return { url, port, deps, culler, reconciler, activity, pools, close };
 }

@@ -2,6 +2,8 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { LauncherError } from '../errors/launcher-error.js';
 import { buildCommand } from './build-command.js';
 import { imagesCommand } from './images-command.js';
+import { organizerTokenCommand, organizerTokenUsage } from './organizer-token-command.js';
+import { workshopCommand, workshopUsage } from './workshop-command.js';
 
 const usage = `usage: nblaunch <command>
 
@@ -9,12 +11,19 @@ const usage = `usage: nblaunch <command>
   build <repo-url> [--ref REF]             build the repo's image now (pre-warm before a talk)
   images list                              built images, least recently used first
   images prune [--keep N] [--dry-run]      delete least recently used built images (default keep 10)
+  workshop create|list|show|import-attendees|links|end   workshops and their attendees (see below)
+  organizer-token create|list|revoke       organizer tokens (a new one when the first is lost)
 
-Configuration comes from config/default.yaml, NBLAUNCH_CONFIG and NBLAUNCH_* variables.`;
+Configuration comes from config/default.yaml, NBLAUNCH_CONFIG and NBLAUNCH_* variables.
+
+${workshopUsage.replace(/^usage:\n/, '')}
+${organizerTokenUsage.replace(/^usage:\n/, '')}`;
 
 const commands: Record<string, (args: string[], config: ReturnType<typeof loadConfig>) => Promise<number>> = {
   build: buildCommand,
   images: imagesCommand,
+  workshop: workshopCommand,
+  'organizer-token': organizerTokenCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -183,10 +183,14 @@ describe('list settings from the environment', () => {
 
 describe('secrets in the configuration', () => {
   it('never shows the organizer token or a Redis password in the redacted copy', () => {
-    const config = loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'super-secret-token', REDIS_URL: 'redis://user:pw@127.0.0.1:6379/0' } });
+    const config = loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'super-secret-token-0123456789', REDIS_URL: 'redis://user:pw@127.0.0.1:6379/0' } });
     const shown = JSON.stringify(redactConfig(config));
-    assert.ok(!shown.includes('super-secret-token'));
+    assert.ok(!shown.includes('super-secret-token-0123456789'));
     assert.ok(!shown.includes(':pw@'));
-    assert.equal(config.auth.organizerToken, 'super-secret-token');
+    assert.equal(config.auth.organizerToken, 'super-secret-token-0123456789');
+  });
+
+  it('refuses a configured organizer token shorter than 24 characters, naming the setting', () => {
+    assert.throws(() => loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'admin' } }), /auth\.organizerToken \(env NBLAUNCH_AUTH_ORGANIZER_TOKEN\): at least 24 characters/);
   });
 });

@@ -130,7 +130,7 @@ export const configSchema = z.strictObject({
       .describe('How often pools are checked: refilled, recycled, and re-resolved for repo pools.'),
   }).prefault({}),
   auth: z.strictObject({
-    organizerToken: z.string().default('')
+    organizerToken: z.string().refine((token) => token === '' || token.length >= 24, 'at least 24 characters (make one with: openssl rand -base64 32)').default('')
       .describe('An organizer token to create at start-up (for automated deployments; stored hashed, never logged). Empty: the first start prints a new one once.'),
     secureCookies: z.stringbool().or(z.boolean()).default(false)
       .describe('Mark sign-in cookies Secure (set this when the launcher is served over https).'),

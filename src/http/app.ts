@@ -8,8 +8,10 @@ import { binderRoutes } from './routes/binder.js';
 import { healthRoutes } from './routes/health.js';
 import { buildPlanApi, reposApi } from './routes/repos-api.js';
 import { pageRoutes } from './routes/pages.js';
+import { poolsApi } from './routes/pools-api.js';
 import { serverProxy } from './routes/server-proxy.js';
 import { sessionsApi } from './routes/sessions-api.js';
+import { workshopRouters } from './routes/workshop-routers.js';
 
 export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy });
@@ -25,7 +27,8 @@ export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
   app.use(serverProxy(deps, forwarder));
   app.use(binderRoutes(deps));
   app.use(buildPlanApi(deps));
-  for (const router of [pageRoutes(deps), sessionsApi(deps), reposApi(deps), healthRoutes(deps)]) {
+  app.use(poolsApi(deps).routes());
+  for (const router of [pageRoutes(deps), sessionsApi(deps), reposApi(deps), healthRoutes(deps), ...workshopRouters(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

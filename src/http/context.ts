@@ -9,6 +9,8 @@ import type { RedisClient } from '../store/redis-connection.js';
 import type { Builder } from '../build/builder.js';
 import type { ImageUsage } from '../build/image-usage.js';
 import type { RateLimiter } from '../build/rate-limiter.js';
+import type { WorkshopStores } from '../workshops/workshop-stores.js';
+import type { PoolManager } from '../pools/pool-manager.js';
 
 /** What the routers need from the rest of the launcher. */
 export interface AppDeps {
@@ -22,7 +24,9 @@ export interface AppDeps {
   builder: Builder;
   imageUsage: ImageUsage;
   rateLimiter: RateLimiter;
+  workshopStores: WorkshopStores;
   binder?: { keepaliveMs: number };
+  pools?: Pick<PoolManager, 'status' | 'startQueue'>;
 }
 
 export function publicBaseUrl(ctx: Context, config: Config): string {

@@ -8,7 +8,9 @@ import { renderMessage } from './pages.js';
 const retryAfterSeconds = 10;
 
 function headingFor(error: LauncherError): string {
+  if (error.reason === 'sign-in-rate-limit') return 'Too many sign-in attempts';
   if (error.status === 429) return 'No free servers right now';
+  if (error.status === 410) return 'This link no longer works';
   if (error.status === 404) return 'Nothing here';
   if (error.status >= 500) return 'Your server could not be started';
   return 'That did not work';
@@ -35,14 +37,16 @@ export function errorHandler(logger: Logger) {
       if (error.expected) logger.info(entry, error.message);
       else logger.error({ ...entry, err: caught }, error.message);
       ctx.status = error.status;
-      if (error.status === 429 || error.status === 503) ctx.set('Retry-After', String(retryAfterSeconds));
+      const retryAfter = typeof error.details.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : retryAfterSeconds;
+      if (error.status === 429 || error.status === 503) ctx.set('Retry-After', String(retryAfter));
+      const waitForServer = error.status === 429 && error.reason !== 'sign-in-rate-limit';
       if (wantsHtml(ctx.req)) {
         ctx.type = 'html';
         ctx.body = renderMessage({
           title: headingFor(error),
           heading: headingFor(error),
           message: error.message,
-          ...(error.status === 429 ? { refreshSeconds: retryAfterSeconds, refreshTo: '/launch', actionHref: '/launch', actionLabel: 'Try again now' } : {}),
+          ...(waitForServer ? { refreshSeconds: retryAfterSeconds, refreshTo: '/launch', actionHref: '/launch', actionLabel: 'Try again now' } : {}),
         });
       } else {
         ctx.body = { status: error.status, reason: error.reason, message: error.message };

@@ -46,6 +46,10 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
+  renew(id: string): Promise<void> {
+    return storeCall(async () => { await this.redis.zAdd(this.keys.slots, { score: Date.now(), value: id }, { condition: 'XX' }); });
+  }
+
   release(id: string, clientIp: string): Promise<void> {
     return storeCall(async () => {
       await this.redis.multi().zRem(this.keys.slots, id).sRem(this.keys.slotsOfIp(clientIp), id).hDel(this.keys.slotIps, id).exec();

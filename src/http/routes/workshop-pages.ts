@@ -1,0 +1,121 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { attendeeCookie } from '../../auth/cookies.js';
+import { assertCsrf } from '../../auth/csrf.js';
+import type { AttendeeSignIn } from '../../auth/sign-in-session-store.js';
+import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
+import { endSignInSession, findSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
+import { isValidEmail, normaliseEmail } from '../../workshops/attendee.js';
+import { checkInvite, signedInAttendee, workshopEnded } from '../../workshops/invite-check.js';
+import { isOver, repoLaunchPath, type Workshop } from '../../workshops/workshop.js';
+import { clientIp } from '../context.js';
+import { renderPage } from '../pages.js';
+import { readForm } from '../request-body.js';
+import { sessionSettings, workshopAdmins, type WorkshopAppDeps } from '../workshop-deps.js';
+import { validSlug } from './workshops-api.js';
+
+const dateTime = (iso: string) => new Date(iso).toUTCString().replace(' GMT', ' UTC');
+
+function html(ctx: Context, template: string, workshop: Workshop, values: Record<string, string> = {}): void {
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = renderPage(template, workshop.title, {
+    slug: workshop.slug, title: workshop.title, startsAt: dateTime(workshop.startsAt), endsAt: dateTime(workshop.endsAt), ...values,
+  });
+}
+
+/**
+ * The workshop link `/w/<slug>` and its attendee sign-in: anonymous servers until the first
+ * attendee is registered, then personal links (`/w/<slug>/join?invite=…`) and a cookie per workshop.
+ */
+export function workshopPages(deps: WorkshopAppDeps): Router {
+  const router = new Router({ prefix: '/w/:slug' });
+  const { workshops } = workshopAdmins(deps);
+  const stores = deps.workshopStores;
+  const settings = sessionSettings(deps.config);
+  const attemptLimit = deps.config.auth.signInAttemptsPerMinute;
+
+  async function openWorkshop(ctx: Context): Promise<Workshop> {
+    const workshop = await workshops.get(validSlug(ctx.params.slug));
+    if (isOver(workshop)) throw workshopEnded(workshop);
+    return workshop;
+  }
+
+  async function attendeeSession(ctx: Context, slug: string): Promise<AttendeeSignIn | null> {
+    const session = await findSignInSession(ctx, stores.signInSessions, attendeeCookie(slug));
+    return session?.kind === 'attendee' ? session : null;
+  }
+
+  router.get('/', async (ctx) => {
+    const workshop = await openWorkshop(ctx);
+    const session = await attendeeSession(ctx, workshop.slug);
+    const attendee = await signedInAttendee(stores, session, workshop.slug);
+    if (attendee) {
+      html(ctx, 'workshop-attendee', workshop, { name: attendee.name, csrf: session!.csrfToken });
+      return;
+    }
+    if ((await workshops.status(workshop.slug)).mode === 'registered') {
+      ctx.status = 303;
+      ctx.redirect(`/w/${workshop.slug}/sign-in`);
+      return;
+    }
+    html(ctx, 'workshop', workshop, { repoNote: workshop.repo ? `, with the repository ${workshop.repo.url}` : '' });
+  });
+
+  router.get('/launch', async (ctx) => {
+    const workshop = await openWorkshop(ctx);
+    const anonymous = (await workshops.status(workshop.slug)).mode === 'anonymous';
+    ctx.status = 303;
+    if (!anonymous) ctx.redirect(`/w/${workshop.slug}`);
+    else ctx.redirect(workshop.repo ? repoLaunchPath(workshop.repo) : '/launch');
+  });
+
+  router.get('/join', async (ctx) => {
+    // The invite is in the query string: keep it out of Referer headers and caches.
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cache-Control', 'no-store');
+    await countSignInAttempt(deps.rateLimiter, clientIp(ctx), attemptLimit);
+    const invite = typeof ctx.query.invite === 'string' ? ctx.query.invite : '';
+    const { workshop, attendee } = await checkInvite(stores, validSlug(ctx.params.slug), invite);
+    await startSignInSession(ctx, stores.signInSessions, attendeeCookie(workshop.slug), {
+      kind: 'attendee', workshop: workshop.slug, attendeeId: attendee.id, inviteVersion: attendee.inviteVersion,
+    }, settings);
+    deps.logger.info({ event: 'attendee-signed-in', workshop: workshop.slug, attendeeId: attendee.id }, 'attendee signed in');
+    ctx.status = 303;
+    ctx.redirect(`/w/${workshop.slug}`);
+  });
+
+  router.get('/sign-in', async (ctx) => {
+    html(ctx, 'workshop-sign-in', await openWorkshop(ctx), { email: '', notice: '', noticeHidden: 'hidden' });
+  });
+
+  // Personal links are the secure default: the form points there rather than signing anyone in by email alone.
+  router.post('/sign-in', async (ctx) => {
+    await countSignInAttempt(deps.rateLimiter, clientIp(ctx), attemptLimit);
+    const workshop = await openWorkshop(ctx);
+    const form = await readForm(ctx);
+    const code = (form.get('code') ?? '').trim().toLowerCase();
+    const email = normaliseEmail(form.get('email') ?? '');
+    const notice = code !== workshop.slug
+      ? `The workshop code is "${workshop.slug}": check it on the organizer's slide and try again.`
+      : !isValidEmail(email)
+        ? 'That does not look like an email address; check it and try again.'
+        : `Open the personal sign-in link the organizer sent to ${email} (it looks like …/w/${workshop.slug}/join?invite=…). Lost it? Ask the organizer to re-issue it.`;
+    ctx.status = code === workshop.slug && isValidEmail(email) ? 200 : 400;
+    html(ctx, 'workshop-sign-in', workshop, { email, notice, noticeHidden: '' });
+  });
+
+  router.post('/sign-out', async (ctx) => {
+    const slug = validSlug(ctx.params.slug);
+    const session = await attendeeSession(ctx, slug);
+    if (session) {
+      await assertCsrf(ctx, session.csrfToken);
+      deps.logger.info({ event: 'attendee-signed-out', workshop: slug, attendeeId: session.attendeeId }, 'attendee signed out');
+    }
+    await endSignInSession(ctx, stores.signInSessions, attendeeCookie(slug), settings);
+    ctx.status = 303;
+    ctx.redirect(`/w/${slug}`);
+  });
+
+  return router;
+}

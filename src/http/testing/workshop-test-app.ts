@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { MemoryRateLimiter } from '../../build/testing/memory-rate-limiter.js';
+import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { silentLogger } from '../../log/testing.js';
+import { memoryWorkshopStores } from '../../workshops/testing/memory-workshop-stores.js';
+import { errorHandler } from '../error-handler.js';
+import { workshopRouters } from '../routes/workshop-routers.js';
+
+export interface WorkshopTestApp {
+  base: string;
+  config: Config;
+  stores: ReturnType<typeof memoryWorkshopStores>;
+  close(): Promise<void>;
+}
+
+/** The organizer, workshop and attendee routes on port 0, with in-memory stores (no Redis, no Docker). */
+export async function startWorkshopTestApp(overrides: Record<string, unknown> = {}): Promise<WorkshopTestApp> {
+  const config = loadConfig({ env: {}, overrides: { logLevel: 'silent', ...overrides } });
+  const stores = memoryWorkshopStores();
+  const logger = silentLogger();
+  const app = new Koa({ proxy: config.trustProxy });
+  app.silent = true;
+  app.use(errorHandler(logger));
+  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores })) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    config,
+    stores,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** `name=value` of the cookie `name` that a response sets, for sending it back. */
+export function cookieFrom(response: Response, name: string): string | undefined {
+  const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`));
+  return line?.split(';')[0];
+}

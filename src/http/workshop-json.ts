@@ -1,0 +1,33 @@
+import type { Attendee } from '../workshops/attendee.js';
+import type { WorkshopStatus } from '../workshops/workshop-admin.js';
+import { repoLaunchPath, type Workshop } from '../workshops/workshop.js';
+
+/** A workshop as the API shows it: its fields, its link, and whether the link is anonymous or asks for sign-in. */
+export function workshopJson(workshop: Workshop, status: WorkshopStatus, publicBase: string) {
+  return {
+    slug: workshop.slug,
+    title: workshop.title,
+    link: `${publicBase}/w/${workshop.slug}`,
+    repo: workshop.repo ? { ...workshop.repo, launchPath: repoLaunchPath(workshop.repo) } : null,
+    startsAt: workshop.startsAt,
+    endsAt: workshop.endsAt,
+    limits: workshop.limits,
+    createdAt: workshop.createdAt,
+    endedAt: workshop.endedAt ?? null,
+    mode: status.mode,
+    activeAttendees: status.activeAttendees,
+  };
+}
+
+/** Never the invite: only its version and when it was issued. */
+export function attendeeJson(attendee: Attendee) {
+  return {
+    id: attendee.id,
+    name: attendee.name,
+    email: attendee.email,
+    group: attendee.group ?? null,
+    createdAt: attendee.createdAt,
+    revokedAt: attendee.revokedAt ?? null,
+    inviteIssuedAt: attendee.inviteIssuedAt,
+  };
+}
