@@ -6,6 +6,7 @@ import { labelKeys } from '../runtime/labels.js';
 import type { Spawner } from '../runtime/spawner.js';
 import { newServerToken, newSessionId } from '../sessions/ids.js';
 import type { ServerStarter } from '../sessions/server-starter.js';
+import { warmUpJupyter } from '../runtime/jupyter-status.js';
 import type { SessionRecord, SessionStore } from '../sessions/session-store.js';
 import type { WarmPools } from '../sessions/warm-pools.js';
 import type { PoolDefinition } from './pool-definitions.js';
@@ -166,6 +167,7 @@ export class PoolManager implements WarmPools {
     };
     const done = starter.start({ id, image, token, labels }, { background: true, beforeStart })
       .then(async (handle) => {
+        await warmUpJupyter(handle, `/s/${id}/`, token);
         const server = { id, pool: state.key, image, token, containerId: handle.containerId, host: handle.host, port: handle.port, pooledAt: this.now() };
         if (state.image === image && (await store.add(server))) return;
         // The image moved on while it started, or the reconciler took the slot for a dead start.

@@ -38,3 +38,22 @@ export function fetchJupyterStatus(target: { host: string; port: number }, baseU
     req.end();
   });
 }
+
+/**
+ * Asks a fresh server for the pages a browser opens first, so that their one-time costs
+ * (template compilation, imports) are paid before anyone waits for them. Failures are ignored.
+ */
+export async function warmUpJupyter(target: { host: string; port: number }, baseUrl: string, token: string, timeoutMs = 10_000): Promise<void> {
+  for (const path of ['tree', 'api/contents', 'api/sessions']) {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: target.host, port: target.port, path: `${baseUrl}${path}`, headers: { authorization: `token ${token}` }, timeout: timeoutMs, agent: false }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+        res.on('error', () => resolve());
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve());
+      req.end();
+    });
+  }
+}
