@@ -10,12 +10,12 @@ import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
 import { Forwarder } from './proxy/forwarder.js';
 import { RouteTable } from './proxy/route-table.js';
-import { serverIdFromPath } from './proxy/server-path.js';
 import { builderFromConfig } from './build/builder-from-config.js';
 import { RedisImageUsage } from './store/redis-image-usage.js';
 import { RedisRateLimiter } from './store/redis-rate-limiter.js';
 import { DockerSpawner } from './runtime/docker-spawner.js';
 import { fetchJupyterStatus } from './runtime/jupyter-status.js';
+import type { HomeVolumes } from './runtime/home-volumes.js';
 import type { Spawner } from './runtime/spawner.js';
 import { Culler } from './sessions/culler.js';
 import { poolDefinitions } from './pools/pool-definitions.js';
@@ -30,6 +30,13 @@ import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import { redisWorkshopStores } from './store/redis-workshop-stores.js';
 import { ensureFirstOrganizerToken } from './auth/first-organizer-token.js';
+import { ServerAccess } from './auth/server-access.js';
+import { proxyFastPath } from './http/proxy-fast-path.js';
+import { PersistentServers } from './persistent/persistent-servers.js';
+import { BuiltWorkshopImages } from './persistent/workshop-images.js';
+import { WorkshopServers } from './persistent/workshop-servers.js';
+import { DockerHomeVolumes } from './runtime/docker-home-volumes.js';
+import { RedisPersistentServerStore } from './store/redis-persistent-server-store.js';
 
 export interface LauncherOptions {
   logger?: Logger;
@@ -42,6 +49,8 @@ export interface LauncherOptions {
   keepaliveMs?: number;
   /** Where a newly created first organizer token is announced (stdout by default, never the log). */
   print?: (text: string) => void;
+  /** Attendees' home volumes (Docker's by default). */
+  volumes?: HomeVolumes;
 }
 
 export interface RunningLauncher {
@@ -86,14 +95,25 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     isAnswering: async (server) => (await fetchJupyterStatus(server, `/s/${server.id}/`, server.token, 1000)) !== null,
   });
   const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools });
+  const workshopStores = redisWorkshopStores(redis, config.instance);
+  const imageUsage = new RedisImageUsage(redis, config.instance);
+  const persistentStore = new RedisPersistentServerStore(redis, config.instance);
+  const persistent = new PersistentServers({
+    config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,
+    images: new BuiltWorkshopImages({ config, builder, imageUsage, logger }),
+  });
+  const workshopServers = new WorkshopServers({
+    servers: persistent, store: persistentStore, sessions, routes, spawner, activity, logger,
+    volumes: options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger }),
+  });
   const culler = new Culler({
-    sessions, routes, activity, manager, logger,
+    sessions, routes, activity, manager, logger, persistent,
     probe: async (session) => (await fetchJupyterStatus(session, `/s/${session.id}/`, session.token))?.lastActivity ?? null,
     idleTimeoutMs: config.cull.idleTimeoutSeconds * 1000,
     intervalMs: config.cull.intervalSeconds * 1000,
   });
   const reconciler = new Reconciler({
-    spawner, sessions, routes, manager, logger, pools: poolStore,
+    spawner, sessions, routes, manager, logger, pools: poolStore, persistent,
     staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
     intervalMs: config.reconcile.intervalSeconds * 1000,
   });
@@ -104,22 +124,17 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     config, manager, sessions, routes, spawner, redis, logger,
     builder,
     pools,
-    imageUsage: new RedisImageUsage(redis, config.instance),
+    imageUsage,
     rateLimiter: new RedisRateLimiter(redis, config.instance),
-    workshopStores: redisWorkshopStores(redis, config.instance),
+    workshopStores,
+    workshopServers,
+    persistentServers: persistentStore,
+    serverAccess: new ServerAccess(workshopStores),
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
   };
   const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
   const app = createApp(deps, forwarder);
-  const koaHandler = app.callback();
-  // The hot path: a request for a known server goes straight to the proxy, without Koa;
-  // everything else (pages, API, unknown or ended servers) goes through the Koa app.
-  const server = createServer((req, res) => {
-    const id = serverIdFromPath(req.url ?? '');
-    const target = id ? routes.peek(id) : undefined;
-    if (id && target) forwarder.web(req, res, id, target);
-    else void koaHandler(req, res);
-  });
+  const server = createServer(proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: app.callback() }));
   const upgraded = new Set<Duplex>();
   const onUpgrade = upgradeHandler(deps, forwarder);
   server.on('upgrade', (req, socket, head) => {

@@ -7,7 +7,7 @@ import { assertCsrf, isStateChanging } from './csrf.js';
 import type { OrganizerTokenStore } from './organizer-token-store.js';
 import { verifyOrganizerToken } from './organizer-tokens.js';
 import type { SignInSessionStore } from './sign-in-session-store.js';
-import { findSignInSession } from './sign-in-sessions.js';
+import { signInSessionFromCookie } from './sign-in-sessions.js';
 
 export interface OrganizerAuthDeps {
   organizerTokens: OrganizerTokenStore;
@@ -23,8 +23,14 @@ export interface OrganizerIdentity extends Actor {
 
 export const organizerSignInPath = '/organizer/sign-in';
 
-function bearerToken(ctx: Context): string | undefined {
-  const match = /^bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+/** The request headers that carry credentials; the proxy has them without a Koa context. */
+export interface CredentialHeaders {
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+}
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^bearer\s+(\S+)$/i.exec(authorization ?? '');
   return match?.[1];
 }
 
@@ -33,14 +39,18 @@ function bearerToken(ctx: Context): string | undefined {
  * organizer session cookie (whose token must still exist: revoking a token ends its sessions).
  * A wrong bearer token is refused outright rather than falling back to the cookie.
  */
-export async function authenticateOrganizer(ctx: Context, deps: OrganizerAuthDeps): Promise<OrganizerIdentity | null> {
-  const bearer = bearerToken(ctx);
+export function authenticateOrganizer(ctx: Context, deps: OrganizerAuthDeps): Promise<OrganizerIdentity | null> {
+  return organizerFromHeaders({ authorization: ctx.get('authorization'), cookie: ctx.get('cookie') }, deps);
+}
+
+export async function organizerFromHeaders(headers: CredentialHeaders, deps: OrganizerAuthDeps): Promise<OrganizerIdentity | null> {
+  const bearer = bearerToken(headers.authorization);
   if (bearer !== undefined) {
     const token = await verifyOrganizerToken(deps.organizerTokens, bearer);
     if (!token) throw new LauncherError(401, 'bad-token', 'This bearer token is not a current organizer token. Check it, or ask another organizer for a new one.');
     return { via: 'bearer', tokenId: token.id, label: token.label };
   }
-  const session = await findSignInSession(ctx, deps.signInSessions, organizerCookie);
+  const session = await signInSessionFromCookie(headers.cookie, deps.signInSessions, organizerCookie);
   if (session?.kind !== 'organizer') return null;
   const token = await deps.organizerTokens.get(session.tokenId);
   if (!token) return null;

@@ -21,8 +21,13 @@ export async function startSignInSession(ctx: Context, store: SignInSessionStore
 }
 
 /** The session named by the request's cookie, if it exists and has not expired. */
-export async function findSignInSession(ctx: Context, store: SignInSessionStore, cookieName: string): Promise<SignInSession | null> {
-  const id = readCookie(ctx.get('cookie'), cookieName);
+export function findSignInSession(ctx: Context, store: SignInSessionStore, cookieName: string): Promise<SignInSession | null> {
+  return signInSessionFromCookie(ctx.get('cookie'), store, cookieName);
+}
+
+/** The same from a raw Cookie header, for the proxy's path without Koa. */
+export async function signInSessionFromCookie(cookieHeader: string | undefined, store: SignInSessionStore, cookieName: string): Promise<SignInSession | null> {
+  const id = readCookie(cookieHeader, cookieName);
   if (!id || !secretPattern.test(id)) return null;
   return store.get(hashSecret(id));
 }

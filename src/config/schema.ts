@@ -56,20 +56,20 @@ export const configSchema = z.strictObject({
       .describe('Maximum number of processes in each notebook server.'),
     startTimeoutSeconds: seconds().default(60)
       .describe('How long a new server may take to answer before the launch fails.'),
-    maxConcurrentStarts: z.coerce.number().int().min(1).default(4)
+    maxConcurrentStarts: z.coerce.number().int().min(1).default(8)
       .describe('Servers started at once (cold launches and pool refills); more wait in a queue and are told their position.'),
   }).prefault({}),
   cull: z.strictObject({
     idleTimeoutSeconds: seconds().default(600)
-      .describe('A server with no activity for this long is removed.'),
+      .describe('A server with no activity for this long is removed (a workshop attendee\'s server is stopped instead, its files kept).'),
     maxAgeSeconds: seconds().default(21600)
-      .describe('A server is removed this long after it started, active or not.'),
+      .describe('A server is removed this long after it started, active or not (not a workshop attendee\'s server: the workshop\'s end stops those).'),
     intervalSeconds: seconds().default(30)
       .describe('How often the culler looks for idle and old servers.'),
   }).prefault({}),
   capacity: z.strictObject({
     maxServers: z.coerce.number().int().min(1).default(20)
-      .describe('Most notebook servers running at once.'),
+      .describe('Most notebook servers running at once (stopped workshop servers do not count).'),
     maxServersPerIp: z.coerce.number().int().min(1).default(2)
       .describe('Most notebook servers one client address may hold at once.'),
   }).prefault({}),

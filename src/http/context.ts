@@ -11,6 +11,9 @@ import type { ImageUsage } from '../build/image-usage.js';
 import type { RateLimiter } from '../build/rate-limiter.js';
 import type { WorkshopStores } from '../workshops/workshop-stores.js';
 import type { PoolManager } from '../pools/pool-manager.js';
+import type { ServerAccess } from '../auth/server-access.js';
+import type { PersistentServerStore } from '../persistent/persistent-server-store.js';
+import type { WorkshopServers } from '../persistent/workshop-servers.js';
 
 /** What the routers need from the rest of the launcher. */
 export interface AppDeps {
@@ -25,6 +28,11 @@ export interface AppDeps {
   imageUsage: ImageUsage;
   rateLimiter: RateLimiter;
   workshopStores: WorkshopStores;
+  workshopServers: WorkshopServers;
+  /** Persistent servers, running or stopped: the proxy explains a stopped one to its owner. */
+  persistentServers: PersistentServerStore;
+  /** Who may reach a persistent server. */
+  serverAccess: ServerAccess;
   binder?: { keepaliveMs: number };
   pools?: Pick<PoolManager, 'status' | 'startQueue'>;
 }

@@ -9,6 +9,7 @@ const retryAfterSeconds = 10;
 
 function headingFor(error: LauncherError): string {
   if (error.reason === 'sign-in-rate-limit') return 'Too many sign-in attempts';
+  if (error.reason === 'not-your-server') return 'Not your server';
   if (error.status === 429) return 'No free servers right now';
   if (error.status === 410) return 'This link no longer works';
   if (error.status === 404) return 'Nothing here';

@@ -1,6 +1,7 @@
 import type { RateLimiter } from '../build/rate-limiter.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import type { WorkshopServers } from '../persistent/workshop-servers.js';
 import { AttendeeAdmin } from '../workshops/attendee-admin.js';
 import { WorkshopAdmin } from '../workshops/workshop-admin.js';
 import type { WorkshopStores } from '../workshops/workshop-stores.js';
@@ -11,6 +12,8 @@ export interface WorkshopAppDeps {
   logger: Logger;
   rateLimiter: RateLimiter;
   workshopStores: WorkshopStores;
+  /** Attendees' persistent servers and their files. */
+  workshopServers: WorkshopServers;
 }
 
 export interface WorkshopAdmins {

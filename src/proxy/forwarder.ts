@@ -5,6 +5,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Logger } from '../log/logger.js';
 import { safePath } from '../log/logger.js';
 import type { ActivityRecorder } from './activity-recorder.js';
+import { stripLauncherCookies } from './launcher-cookies.js';
 import type { RouteTarget } from './route-store.js';
 
 interface ForwardedRequest extends IncomingMessage {
@@ -56,6 +57,7 @@ export class Forwarder {
     const forwarded = req as ForwardedRequest;
     forwarded.nblaunchTarget = `http://${target.host}:${target.port}`;
     forwarded.nblaunchServerId = id;
+    stripLauncherCookies(req.headers);
     void this.proxy(forwarded, res, (error?: unknown) => {
       if (error) this.onError(error as NodeJS.ErrnoException, forwarded, res);
     });
@@ -65,6 +67,7 @@ export class Forwarder {
     const forwarded = req as ForwardedRequest;
     forwarded.nblaunchTarget = `http://${target.host}:${target.port}`;
     forwarded.nblaunchServerId = id;
+    stripLauncherCookies(req.headers);
     socket.on('data', () => this.options.activity.touch(id));
     this.options.activity.touch(id);
     this.proxy.upgrade(forwarded, socket as Socket, head);

@@ -1,6 +1,13 @@
+/** Whose server a route leads to: only that attendee (or an organizer) may pass. Anonymous servers have none. */
+export interface ServerOwner {
+  workshop: string;
+  attendeeId: string;
+}
+
 export interface RouteTarget {
   host: string;
   port: number;
+  owner?: ServerOwner;
 }
 
 export interface Route extends RouteTarget {
@@ -24,3 +31,8 @@ export interface RouteStore {
 }
 
 export type RouteChange = { type: 'add'; id: string; target: RouteTarget } | { type: 'remove'; id: string };
+
+/** Only the target's own fields: what the route table keeps and the change feed carries. */
+export function targetOf(route: RouteTarget): RouteTarget {
+  return { host: route.host, port: route.port, ...(route.owner ? { owner: { workshop: route.owner.workshop, attendeeId: route.owner.attendeeId } } : {}) };
+}

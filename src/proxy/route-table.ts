@@ -1,4 +1,4 @@
-import type { Route, RouteStore, RouteTarget } from './route-store.js';
+import { targetOf, type Route, type RouteStore, type RouteTarget } from './route-store.js';
 
 /**
  * The proxy's view of the routes: an in-memory map kept in step with the RouteStore by its
@@ -50,7 +50,7 @@ export class RouteTable {
     if (cached) return cached;
     const stored = await this.store.get(id);
     if (!stored) return null;
-    const target = { host: stored.host, port: stored.port };
+    const target = targetOf(stored);
     this.routes.set(id, target);
     return target;
   }
@@ -58,7 +58,12 @@ export class RouteTable {
   async sync(): Promise<void> {
     const all = await this.store.all();
     this.routes.clear();
-    for (const route of all) this.routes.set(route.id, { host: route.host, port: route.port });
+    for (const route of all) this.routes.set(route.id, targetOf(route));
+  }
+
+  /** The stored route with its last activity, from the store. */
+  get(id: string): Promise<Route | null> {
+    return this.store.get(id);
   }
 
   all(): Promise<Route[]> {

@@ -20,6 +20,14 @@ describe('serverIdFromPath', () => {
     assert.equal(serverIdFromPath('/s/abc123..'), null);
   });
 
+  it('accepts the ids of attendees\' persistent servers: ws-<workshop>-<attendee id>', () => {
+    assert.equal(serverIdFromPath('/s/ws-intro-py-0123456789abcdef/tree'), 'ws-intro-py-0123456789abcdef');
+    assert.equal(serverIdFromPath('/s/ws-py-0123456789abcdef'), 'ws-py-0123456789abcdef');
+    assert.equal(serverIdFromPath('/s/ws-intro-py-0123456789abcde/'), null, 'an attendee id has 16 characters');
+    assert.equal(serverIdFromPath('/s/ws--0123456789abcdef/'), null);
+    assert.equal(serverIdFromPath('/s/ws-Intro-0123456789abcdef/'), null);
+  });
+
   it('ignores every other path', () => {
     for (const path of ['/', '/launch', '/api/sessions/abc123', '/s/', '/x/s/abc123/', 's/abc123/', '/sabc123/']) {
       assert.equal(serverIdFromPath(path), null, path);

@@ -3,8 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LauncherError, isConnectionError } from '../errors/launcher-error.js';
 import type { Logger } from '../log/logger.js';
 import { fetchJupyterStatus } from './jupyter-status.js';
+import { engineUnreachable, statusCodeOf, tailLogs } from './docker-support.js';
 import { containerName, labelKeys, serverLabels } from './labels.js';
-import type { ListedServer, ServerHandle, ServerSpec, ServerState, Spawner } from './spawner.js';
+import { notebookHomeDir, type ListedServer, type ServerHandle, type ServerSpec, type ServerState, type Spawner } from './spawner.js';
 
 const notebookPort = '8888/tcp';
 const readinessPollMs = 50;
@@ -23,15 +24,6 @@ export function defaultNotebookCommand(baseUrl: string): string[] {
   ];
 }
 
-function engineUnreachable(cause: unknown): LauncherError {
-  return new LauncherError(503, 'docker-unreachable', 'The Docker engine is not answering, so no notebook server can be started. Try again in a minute; if it lasts, the operator should check that dockerd is running.', { cause });
-}
-
-function statusCodeOf(error: unknown): number | undefined {
-  const code = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
 export class DockerSpawner implements Spawner {
   private readonly docker: Docker;
 
@@ -48,26 +40,10 @@ export class DockerSpawner implements Spawner {
   }
 
   async start(spec: ServerSpec): Promise<ServerHandle> {
-    const name = containerName(this.options.instance, spec.id);
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer({
-        name,
-        Image: spec.image,
-        Cmd: spec.command ?? defaultNotebookCommand(spec.baseUrl),
-        Env: [`JUPYTER_TOKEN=${spec.token}`],
-        Labels: serverLabels(this.options.instance, spec.id, { ...spec.labels, [labelKeys.image]: spec.image }),
-        ExposedPorts: { [notebookPort]: {} },
-        HostConfig: {
-          PortBindings: { [notebookPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
-          Memory: spec.limits.memoryMb * 1024 * 1024,
-          MemorySwap: spec.limits.memoryMb * 1024 * 1024,
-          NanoCpus: Math.round(spec.limits.cpus * 1e9),
-          PidsLimit: spec.limits.pids,
-          CapDrop: ['ALL'],
-          SecurityOpt: ['no-new-privileges'],
-        },
-      });
+      if (spec.home) await this.docker.createVolume({ Name: spec.home.name, Labels: spec.home.labels });
+      container = await this.docker.createContainer(this.containerSpec(spec));
     } catch (error) {
       if (statusCodeOf(error) === 404) {
         throw new LauncherError(503, 'image-missing', `The notebook image "${spec.image}" is not on this Docker engine. The operator can build it with "bash images/build-base.sh ${spec.image}" (npm start does this for the default image).`, { cause: error });
@@ -76,26 +52,71 @@ export class DockerSpawner implements Spawner {
       throw new LauncherError(500, 'spawn-failed', `Docker refused to create the notebook server: ${(error as Error).message}`, { cause: error });
     }
     try {
-      await container.start();
-      const port = await this.publishedPort(container);
-      const handle: ServerHandle = { id: spec.id, containerId: container.id, host: '127.0.0.1', port };
-      await this.waitUntilReady(container, handle, spec);
-      return handle;
+      return await this.bringUp(container, spec);
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
-      if (error instanceof LauncherError) throw error;
-      if (isConnectionError(error)) throw engineUnreachable(error);
-      throw new LauncherError(500, 'spawn-failed', `The notebook server could not be started: ${(error as Error).message}`, { cause: error });
+      throw startFailure(error);
     }
   }
 
-  private async publishedPort(container: Docker.Container): Promise<number> {
+  async resume(spec: ServerSpec): Promise<ServerHandle | null> {
+    const container = this.docker.getContainer(containerName(this.options.instance, spec.id));
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await container.inspect();
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return null;
+      throw startFailure(error);
+    }
+    if (!sameMakings(info, spec)) {
+      await container.remove({ force: true }).catch(() => undefined);
+      return null;
+    }
+    try {
+      return await this.bringUp(container, spec, info.State.Running);
+    } catch (error) {
+      await container.stop({ t: 2 }).catch(() => undefined);
+      throw startFailure(error);
+    }
+  }
+
+  private containerSpec(spec: ServerSpec): Docker.ContainerCreateOptions {
+    return {
+      name: containerName(this.options.instance, spec.id),
+      Image: spec.image,
+      Cmd: spec.command ?? defaultNotebookCommand(spec.baseUrl),
+      Env: [`JUPYTER_TOKEN=${spec.token}`],
+      Labels: serverLabels(this.options.instance, spec.id, { ...spec.labels, [labelKeys.image]: spec.image }),
+      ExposedPorts: { [notebookPort]: {} },
+      HostConfig: {
+        PortBindings: { [notebookPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        Memory: spec.limits.memoryMb * 1024 * 1024,
+        MemorySwap: spec.limits.memoryMb * 1024 * 1024,
+        NanoCpus: Math.round(spec.limits.cpus * 1e9),
+        PidsLimit: spec.limits.pids,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        ...(spec.home ? { Mounts: [{ Type: 'volume' as const, Source: spec.home.name, Target: notebookHomeDir }] } : {}),
+      },
+    };
+  }
+
+  /** Starts the container unless it runs, reads the published port (new after every start), waits for Jupyter. */
+  private async bringUp(container: Docker.Container, spec: ServerSpec, running = false): Promise<ServerHandle> {
+    if (!running) await container.start();
+    const { port, containerId } = await this.publishedPort(container);
+    const handle: ServerHandle = { id: spec.id, containerId, host: '127.0.0.1', port };
+    await this.waitUntilReady(container, handle, spec);
+    return handle;
+  }
+
+  private async publishedPort(container: Docker.Container): Promise<{ port: number; containerId: string }> {
     const info = await container.inspect();
     if (!info.State.Running) await this.failIfExited(container);
     const binding = info.NetworkSettings.Ports[notebookPort]?.find((entry) => entry.HostIp === '127.0.0.1') ?? info.NetworkSettings.Ports[notebookPort]?.[0];
     const port = Number(binding?.HostPort);
     if (!Number.isInteger(port) || port <= 0) throw new LauncherError(500, 'spawn-failed', 'Docker did not publish the notebook port of the new server.');
-    return port;
+    return { port, containerId: info.Id };
   }
 
   private async waitUntilReady(container: Docker.Container, handle: ServerHandle, spec: ServerSpec): Promise<void> {
@@ -108,24 +129,15 @@ export class DockerSpawner implements Spawner {
       await sleep(readinessPollMs);
     }
     await this.failIfExited(container);
-    throw new LauncherError(504, 'start-timeout', `The notebook server did not answer within ${Math.round(spec.startTimeoutMs / 1000)} s, so it was removed. The machine may be busy: try again in a minute.`);
+    throw new LauncherError(504, 'start-timeout', `The notebook server did not answer within ${Math.round(spec.startTimeoutMs / 1000)} s, so it was shut down. The machine may be busy: try again in a minute.`);
   }
 
   private async failIfExited(container: Docker.Container): Promise<void> {
     const info = await container.inspect();
     if (info.State.Running) return;
-    const logs = await this.tailLogs(container);
+    const logs = await tailLogs(container);
     this.options.logger.warn({ containerId: container.id, exitCode: info.State.ExitCode, logs }, 'notebook server exited during start');
     throw new LauncherError(502, 'server-died', `The notebook server stopped while starting (exit code ${info.State.ExitCode}). Its last output: ${logs || '(none)'}`, { details: { exitCode: info.State.ExitCode } });
-  }
-
-  private async tailLogs(container: Docker.Container): Promise<string> {
-    try {
-      const buffer = await container.logs({ stdout: true, stderr: true, tail: 5, follow: false });
-      return demultiplex(buffer).trim().slice(-1000);
-    } catch {
-      return '';
-    }
   }
 
   async stop(id: string, options: { remove: boolean }): Promise<void> {
@@ -163,7 +175,8 @@ export class DockerSpawner implements Spawner {
       if (isConnectionError(error)) throw engineUnreachable(error);
       throw error;
     }
-    return containers.map((info) => ({
+    // Helper containers (exports) carry no session label: they are not servers.
+    return containers.filter((info) => info.Labels[labelKeys.session]).map((info) => ({
       id: info.Labels[labelKeys.session] ?? '',
       containerId: info.Id,
       state: info.State === 'running' ? 'running' : 'stopped',
@@ -172,14 +185,15 @@ export class DockerSpawner implements Spawner {
   }
 }
 
-/** Docker multiplexes stdout and stderr in 8-byte-framed chunks when there is no TTY. */
-function demultiplex(buffer: Buffer): string {
-  const parts: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size).toString('utf8'));
-    offset += 8 + size;
-  }
-  return parts.length > 0 ? parts.join('') : buffer.toString('utf8');
+/** Whether the container was made as `spec` asks: same image and limits (a workshop's may change between runs). */
+function sameMakings(info: Docker.ContainerInspectInfo, spec: ServerSpec): boolean {
+  return info.Config.Image === spec.image
+    && info.HostConfig.Memory === spec.limits.memoryMb * 1024 * 1024
+    && info.HostConfig.NanoCpus === Math.round(spec.limits.cpus * 1e9);
+}
+
+function startFailure(error: unknown): LauncherError {
+  if (error instanceof LauncherError) return error;
+  if (isConnectionError(error)) return engineUnreachable(error);
+  return new LauncherError(500, 'spawn-failed', `The notebook server could not be started: ${(error as Error).message}`, { cause: error });
 }

@@ -26,7 +26,7 @@ describe('Reconciler', () => {
     const t = setup();
     const { id } = await t.manager.launch('10.0.0.1');
 
-    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] });
+    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [], persistentStopped: [] });
     assert.ok(await t.sessions.get(id));
     assert.ok(await t.routes.lookup(id));
     assert.equal(await t.spawner.poll(id), 'running');
@@ -122,7 +122,7 @@ describe('Reconciler', () => {
     await t.routeStore.add('ghostroute', { host: '127.0.0.1', port: 1 }, t.clock.now);
     await t.reconciler.reconcileOnce();
 
-    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] });
+    assert.deepEqual(await t.reconciler.reconcileOnce(), { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [], persistentStopped: [] });
   });
 });
 
@@ -135,7 +135,7 @@ describe('Reconciler and warm pools', () => {
     });
     return { ...t, reconciler };
   }
-  const nothing = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] };
+  const nothing = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [], persistentStopped: [] };
 
   it('keeps pooled containers and their slots, however long they have waited', async () => {
     const t = pooledSetup();

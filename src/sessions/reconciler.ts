@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger.js';
 import type { RouteTable } from '../proxy/route-table.js';
 import { poolAddress, type PoolStore } from '../pools/pool-store.js';
 import type { Spawner } from '../runtime/spawner.js';
+import type { PersistentServerControl } from './persistent-server-control.js';
 import type { SessionManager } from './session-manager.js';
 import type { SessionStore } from './session-store.js';
 
@@ -12,6 +13,8 @@ export interface ReconcileReport {
   routesRemoved: string[];
   /** Pooled servers whose container was missing or stopped. */
   pooledDropped: string[];
+  /** Persistent servers found stopped (after a Docker engine restart, say), or running without a session. */
+  persistentStopped: string[];
 }
 
 export interface ReconcilerDeps {
@@ -21,6 +24,8 @@ export interface ReconcilerDeps {
   manager: SessionManager;
   /** Pooled servers hold slots but have no session: without this they would look like dead launches. */
   pools?: PoolStore;
+  /** Workshop attendees' servers: a stopped one is a normal state, never an orphan or a dead session. */
+  persistent?: PersistentServerControl;
   logger: Logger;
   /** A reservation older than this without a session is a launch that died with its launcher. */
   staleReservationMs: number;
@@ -30,7 +35,8 @@ export interface ReconcilerDeps {
 /**
  * Makes Docker and Redis agree. The labels on containers are the truth about what exists:
  * containers Redis does not know are removed, sessions and pooled servers whose container is
- * gone or stopped are ended or dropped, and routes without a session are dropped.
+ * gone or stopped are ended or dropped, and routes without a session are dropped. Persistent
+ * servers are only ever stopped: their containers and volumes stay for the next start.
  */
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -44,8 +50,8 @@ export class Reconciler {
   }
 
   private async pass(): Promise<ReconcileReport> {
-    const { spawner, sessions, routes, manager, pools, logger } = this.deps;
-    const report: ReconcileReport = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [] };
+    const { spawner, sessions, routes, manager, pools, persistent, logger } = this.deps;
+    const report: ReconcileReport = { orphanContainersRemoved: [], sessionsEnded: [], reservationsReleased: [], routesRemoved: [], pooledDropped: [], persistentStopped: [] };
     const stale = await sessions.staleReservations(this.deps.staleReservationMs);
     // Read after the stale list: a pooled server that became ready in between is not taken for a dead start.
     const pooled = pools ? (await pools.snapshot()).ready : [];
@@ -60,8 +66,17 @@ export class Reconciler {
     const records = await sessions.list();
     const known = new Set(records.map((record) => record.id));
     const reserved = new Set(await sessions.slotIds());
+    const persistentIds = persistent ? await persistent.knownIds() : new Set<string>();
     for (const server of servers) {
       if (known.has(server.id) || reserved.has(server.id)) continue;
+      if (persistentIds.has(server.id)) {
+        // Running without a session it would hold no capacity slot.
+        if (server.state === 'running') {
+          await persistent!.stop(server.id, 'server-stopped');
+          report.persistentStopped.push(server.id);
+        }
+        continue;
+      }
       await spawner.stop(server.id, { remove: true });
       report.orphanContainersRemoved.push(server.id);
     }
@@ -73,10 +88,16 @@ export class Reconciler {
     }
     for (const record of records) {
       if (runningIds.has(record.id)) continue;
+      if (record.owner && persistent) {
+        await persistent.stop(record.id, 'server-stopped');
+        report.persistentStopped.push(record.id);
+        continue;
+      }
       await manager.end(record.id, 'server-gone');
       report.sessionsEnded.push(record.id);
     }
-    const stillKnown = new Set(records.map((record) => record.id).filter((id) => !report.sessionsEnded.includes(id)));
+    const gone = new Set([...report.sessionsEnded, ...report.persistentStopped]);
+    const stillKnown = new Set(records.map((record) => record.id).filter((id) => !gone.has(id)));
     for (const route of await routes.all()) {
       if (stillKnown.has(route.id) || reserved.has(route.id)) continue;
       await routes.remove(route.id);

@@ -1,13 +1,18 @@
 import type { Config } from '../config/schema.js';
 import { serverBaseUrl } from '../proxy/server-path.js';
 import { FifoQueue, type QueueStats } from '../queue/fifo-queue.js';
-import type { ServerHandle, Spawner } from '../runtime/spawner.js';
+import type { HomeVolume, ServerHandle, ServerSpec, Spawner } from '../runtime/spawner.js';
 
 export interface StartRequest {
   id: string;
   image: string;
   token: string;
   labels?: Record<string, string>;
+  /** Memory and CPU of this server (a workshop's limits); the launcher's `server` settings otherwise. */
+  limits?: { memoryMb: number; cpus: number };
+  home?: HomeVolume;
+  /** Start the server's existing container again when there is one (a persistent server). */
+  resume?: boolean;
 }
 
 export interface StartOptions {
@@ -42,16 +47,18 @@ export class ServerStarter {
     const { spawner, config, serverCommand } = this.deps;
     return this.queue.run(async () => {
       await options.beforeStart?.();
-      return spawner.start({
+      const spec: ServerSpec = {
         id: request.id,
         image: request.image,
         token: request.token,
         ...(request.labels ? { labels: request.labels } : {}),
         baseUrl: serverBaseUrl(request.id),
-        limits: config.server,
+        limits: { ...config.server, ...request.limits },
         startTimeoutMs: config.server.startTimeoutSeconds * 1000,
         ...(serverCommand ? { command: serverCommand } : {}),
-      });
+        ...(request.home ? { home: request.home } : {}),
+      };
+      return (request.resume ? await spawner.resume(spec) : null) ?? spawner.start(spec);
     }, {
       ...(options.background ? { background: true } : {}),
       ...(options.onPosition ? { onPosition: options.onPosition } : {}),

@@ -1,3 +1,5 @@
+import type { ServerOwner } from '../proxy/route-store.js';
+
 export type EndReason = 'idle' | 'max-age' | 'deleted' | 'server-gone';
 
 export interface SessionRecord {
@@ -13,6 +15,11 @@ export interface SessionRecord {
   expiresAt: number;
   /** The repo the image was built from (display name), for per-repo quotas. */
   repo?: string;
+  /**
+   * A workshop attendee's persistent server: it has no maximum age (`expiresAt` is the
+   * workshop's end, for information) and stops rather than ends.
+   */
+  owner?: ServerOwner;
 }
 
 export interface EndedSession {
@@ -36,6 +43,8 @@ export interface SessionStore {
   /** Removes the session, frees its slot and leaves a short-lived note of why it ended. Idempotent. */
   end(id: string, reason: EndReason): Promise<SessionRecord | null>;
   ended(id: string): Promise<EndedSession | null>;
+  /** Removes the session and frees its slot without a note: a persistent server that stopped can run again. */
+  forget(id: string): Promise<SessionRecord | null>;
   /** Slots reserved longer ago than `olderThanMs` whose launch never completed. */
   staleReservations(olderThanMs: number): Promise<Array<{ id: string; clientIp: string }>>;
   /** Ids holding a slot: running sessions and launches in progress. */

@@ -41,6 +41,12 @@ export function storeKeys(instance: string) {
     pool: (key: string) => `${prefix}pool:${key}`,
     /** Sorted set of the ready pooled servers of one image, by the time they became ready. */
     poolReady: (image: string) => `${prefix}pool-ready:${image}`,
+    /** A workshop attendee's persistent server (JSON), kept while it is stopped. */
+    persistent: (id: string) => `${prefix}persistent:${id}`,
+    /** Set of the ids of every persistent server. */
+    persistentIds: `${prefix}persistent-ids`,
+    /** Set of the ids of one workshop's persistent servers. */
+    persistentOf: (slug: string) => `${prefix}persistent-of:${slug}`,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Route, RouteChange, RouteStore, RouteTarget } from '../proxy/route-store.js';
+import { targetOf, type Route, type RouteChange, type RouteStore, type RouteTarget } from '../proxy/route-store.js';
 import { storeKeys, type StoreKeys } from './keys.js';
 import { storeCall, type RedisClient } from './redis-connection.js';
 
@@ -13,7 +13,8 @@ return 0`;
 
 function toRoute(id: string, hash: Record<string, string>): Route | null {
   if (!hash.host) return null;
-  return { id, host: hash.host, port: Number(hash.port), lastActivity: Number(hash.lastActivity ?? 0) };
+  const owner = hash.workshop && hash.attendeeId ? { owner: { workshop: hash.workshop, attendeeId: hash.attendeeId } } : {};
+  return { id, host: hash.host, port: Number(hash.port), ...owner, lastActivity: Number(hash.lastActivity ?? 0) };
 }
 
 export class RedisRouteStore implements RouteStore {
@@ -25,9 +26,11 @@ export class RedisRouteStore implements RouteStore {
 
   add(id: string, target: RouteTarget, now: number): Promise<void> {
     return storeCall(async () => {
-      const change: RouteChange = { type: 'add', id, target: { host: target.host, port: target.port } };
+      const change: RouteChange = { type: 'add', id, target: targetOf(target) };
+      const owner: Record<string, string> = target.owner ? { workshop: target.owner.workshop, attendeeId: target.owner.attendeeId } : {};
       await this.redis.multi()
-        .hSet(this.keys.route(id), { host: target.host, port: String(target.port), lastActivity: String(now) })
+        .del(this.keys.route(id))
+        .hSet(this.keys.route(id), { host: target.host, port: String(target.port), ...owner, lastActivity: String(now) })
         .sAdd(this.keys.routes, id)
         .publish(this.keys.routeChanges, JSON.stringify(change))
         .exec();

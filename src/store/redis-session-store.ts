@@ -26,7 +26,14 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
     createdAt: Number(hash.createdAt),
     expiresAt: Number(hash.expiresAt),
     ...(hash.repo ? { repo: hash.repo } : {}),
+    ...(hash.workshop && hash.attendeeId ? { owner: { workshop: hash.workshop, attendeeId: hash.attendeeId } } : {}),
   };
+}
+
+function toHash(record: SessionRecord): Record<string, string> {
+  const { owner, ...plain } = record;
+  const fields = Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, String(value)]));
+  return owner ? { ...fields, workshop: owner.workshop, attendeeId: owner.attendeeId } : fields;
 }
 
 export class RedisSessionStore implements SessionStore {
@@ -58,8 +65,7 @@ export class RedisSessionStore implements SessionStore {
 
   save(record: SessionRecord): Promise<void> {
     return storeCall(async () => {
-      const fields = Object.fromEntries(Object.entries(record).map(([key, value]) => [key, String(value)]));
-      await this.redis.hSet(this.keys.session(record.id), fields);
+      await this.redis.hSet(this.keys.session(record.id), toHash(record));
     });
   }
 
@@ -79,15 +85,22 @@ export class RedisSessionStore implements SessionStore {
   }
 
   end(id: string, reason: EndReason): Promise<SessionRecord | null> {
+    return this.remove(id, { reason, endedAt: Date.now() });
+  }
+
+  forget(id: string): Promise<SessionRecord | null> {
+    return this.remove(id, null);
+  }
+
+  private remove(id: string, note: EndedSession | null): Promise<SessionRecord | null> {
     return storeCall(async () => {
       const record = toRecord(await this.redis.hGetAll(this.keys.session(id)));
       const clientIp = record?.clientIp ?? (await this.redis.hGet(this.keys.slotIps, id));
-      const note: EndedSession = { reason, endedAt: Date.now() };
       const multi = this.redis.multi()
         .del(this.keys.session(id))
         .zRem(this.keys.slots, id)
-        .hDel(this.keys.slotIps, id)
-        .set(this.keys.ended(id), JSON.stringify(note), { EX: endedNoteSeconds });
+        .hDel(this.keys.slotIps, id);
+      if (note) multi.set(this.keys.ended(id), JSON.stringify(note), { EX: endedNoteSeconds });
       if (clientIp !== null && clientIp !== undefined) multi.sRem(this.keys.slotsOfIp(clientIp), id);
       await multi.exec();
       return record;

@@ -18,6 +18,8 @@ export interface Harness {
   restart(extraOverrides?: Overrides): Promise<void>;
   /** Docker containers carrying this launcher's instance label. */
   containers(): string[];
+  /** Docker volumes carrying this launcher's instance label. */
+  volumes(): string[];
   cleanup(): Promise<void>;
 }
 
@@ -39,6 +41,17 @@ export function dockerContainersOf(instance: string, all = true): string[] {
 export function removeContainersOf(instance: string): void {
   const ids = dockerContainersOf(instance);
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+}
+
+/** Docker volumes carrying the instance label (attendees' home volumes). */
+export function dockerVolumesOf(instance: string): string[] {
+  const output = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=${labelKeys.instance}=${instance}`], { encoding: 'utf8' });
+  return output.split('\n').filter(Boolean);
+}
+
+export function removeVolumesOf(instance: string): void {
+  const names = dockerVolumesOf(instance);
+  if (names.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...names], { stdio: 'ignore' });
 }
 
 /**
@@ -69,9 +82,11 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
       current = await boot();
     },
     containers: () => dockerContainersOf(instance),
+    volumes: () => dockerVolumesOf(instance),
     async cleanup() {
       await current.launcher.close().catch(() => undefined);
       removeContainersOf(instance);
+      removeVolumesOf(instance);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -66,12 +66,17 @@ export function attendeesApi(deps: WorkshopAppDeps): Router {
   });
 
   router.get('/attendees', organizerOnly, async (ctx) => {
-    const list = await attendees.listAttendees(validSlug(ctx.params.slug));
-    ctx.body = { attendees: list.map(attendeeJson) };
+    const slug = validSlug(ctx.params.slug);
+    const list = await attendees.listAttendees(slug);
+    const servers = await deps.workshopServers.statuses(slug);
+    ctx.body = { attendees: list.map((attendee) => ({ ...attendeeJson(attendee), server: servers.get(attendee.id) ?? { status: 'never-started', lastActivity: null } })) };
   });
 
+  // A removed attendee's server stops with their sign-in; their files stay.
   router.delete('/attendees/:id', organizerOnly, async (ctx) => {
-    await attendees.removeAttendee(validSlug(ctx.params.slug), ctx.params.id!, organizerOf(ctx));
+    const slug = validSlug(ctx.params.slug);
+    const removed = await attendees.removeAttendee(slug, ctx.params.id!, organizerOf(ctx));
+    await deps.workshopServers.stop(slug, removed.id, 'attendee-removed', organizerOf(ctx));
     ctx.status = 204;
   });
 

@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Context, Next } from 'koa';
+import { admitted } from '../../auth/server-access.js';
 import { LauncherError } from '../../errors/launcher-error.js';
 import { safePath } from '../../log/logger.js';
 import type { Forwarder } from '../../proxy/forwarder.js';
+import type { RouteTarget } from '../../proxy/route-store.js';
 import { serverIdFromPath } from '../../proxy/server-path.js';
 import { describeEndReason } from '../../sessions/session-manager.js';
 import type { AppDeps } from '../context.js';
 import { wantsHtml } from '../negotiation.js';
 import { renderMessage } from '../pages.js';
+import { refuseVisitor, renderStopped, upgradeRefusal } from '../server-refusals.js';
 
 async function missingServerError(deps: AppDeps, id: string): Promise<LauncherError> {
   const ended = await deps.sessions.ended(id);
@@ -29,15 +32,28 @@ function renderMissing(ctx: Context, error: LauncherError): void {
   ctx.body = renderMessage({ title: heading, heading, message: error.message, actionHref: '/launch', actionLabel: 'Launch a new server' });
 }
 
-/** Koa middleware for `/s/<id>/...`: forwards to routes the launcher made, explains the rest. */
+/**
+ * Koa middleware for `/s/<id>/...`: forwards to routes the launcher made (an attendee's server
+ * only for its owner or an organizer), and explains the rest.
+ */
 export function serverProxy(deps: AppDeps, forwarder: Forwarder) {
   return async (ctx: Context, next: Next): Promise<void> => {
     const id = serverIdFromPath(ctx.path);
     if (!id) return next();
     const target = await deps.routes.lookup(id);
-    if (!target) return renderMissing(ctx, await missingServerError(deps, id));
-    ctx.respond = false;
-    forwarder.web(ctx.req, ctx.res, id, target);
+    if (target) {
+      if (target.owner && refuseVisitor(ctx, target.owner, await deps.serverAccess.admit(ctx.req, target.owner))) return;
+      ctx.respond = false;
+      forwarder.web(ctx.req, ctx.res, id, target);
+      return;
+    }
+    const stopped = await deps.persistentServers.get(id);
+    if (stopped) {
+      const owner = { workshop: stopped.workshop, attendeeId: stopped.attendeeId };
+      if (!refuseVisitor(ctx, owner, await deps.serverAccess.admit(ctx.req, owner))) renderStopped(ctx, stopped.workshop);
+      return;
+    }
+    renderMissing(ctx, await missingServerError(deps, id));
   };
 }
 
@@ -60,18 +76,25 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.destroy();
 }
 
-/** WebSocket upgrades take the same route lookup as HTTP. */
+/** WebSocket upgrades take the same route lookup, and the same owner check, as HTTP. */
 export function upgradeHandler(deps: AppDeps, forwarder: Forwarder) {
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, id: string): Promise<void> => {
+    const target: RouteTarget | null = await deps.routes.lookup(id);
+    if (!target) return rejectUpgrade(socket, 404, 'Not Found');
+    if (target.owner) {
+      const decision = await deps.serverAccess.admit(req, target.owner);
+      if (!admitted(decision)) return rejectUpgrade(socket, ...upgradeRefusal(decision));
+    }
+    forwarder.upgrade(req, socket, head, id, target);
+  };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
     const id = serverIdFromPath(req.url ?? '');
     if (!id) return rejectUpgrade(socket, 404, 'Not Found');
-    deps.routes.lookup(id).then(
-      (target) => (target ? forwarder.upgrade(req, socket, head, id, target) : rejectUpgrade(socket, 404, 'Not Found')),
-      (error: Error) => {
-        deps.logger.warn({ path: safePath(req.url), err: error.message }, 'websocket route lookup failed');
-        rejectUpgrade(socket, 503, 'Service Unavailable');
-      },
-    );
+    upgrade(req, socket, head, id).catch((error: Error) => {
+      if (error instanceof LauncherError && error.status === 401) return rejectUpgrade(socket, 401, 'Unauthorized');
+      deps.logger.warn({ path: safePath(req.url), err: error.message }, 'websocket route lookup failed');
+      rejectUpgrade(socket, 503, 'Service Unavailable');
+    });
   };
 }

@@ -46,7 +46,7 @@ describe('the workshop link /w/<slug>', () => {
     assert.equal((await fetch(`${app.base}/w/over/launch`, { redirect: 'manual' })).status, 410);
   });
 
-  it('shows a signed-in attendee their name and an honest, disabled "Open my server"', async () => {
+  it('shows a signed-in attendee their name, "Open my server" and the download of their work', async () => {
     await create('named');
     const joined = await join('named', 'ann@example.org');
     assert.equal(joined.status, 303);
@@ -54,8 +54,10 @@ describe('the workshop link /w/<slug>', () => {
     const page = await fetch(`${app.base}/w/named`, { headers: { ...html, cookie } });
     const text = await page.text();
     assert.match(text, /Signed in as <strong>Ann &#60;b&#62;Lee&#60;\/b&#62;<\/strong>/);
-    assert.match(text, /<button type="button" class="primary" id="workshop-open" disabled/);
-    assert.match(text, /not\s+available yet/);
+    assert.match(text, /<form method="post" action="\/w\/named\/open" id="workshop-open-form">/);
+    assert.match(text, /<button type="submit" class="primary" id="workshop-open">Open my server<\/button>/);
+    assert.match(text, /starts the first time you open it/);
+    assert.match(text, /href="\/w\/named\/my-work.tar.gz"/);
     assert.equal(page.headers.get('cache-control'), 'no-store');
 
     const elsewhere = await fetch(`${app.base}/w/plain`, { headers: { ...html, cookie: cookie.replace('nblaunch_w_named', 'nblaunch_w_plain') } });

@@ -2,12 +2,12 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { attendeeCookie } from '../../auth/cookies.js';
 import { assertCsrf } from '../../auth/csrf.js';
-import type { AttendeeSignIn } from '../../auth/sign-in-session-store.js';
 import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
-import { endSignInSession, findSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
+import { endSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
 import { isValidEmail, normaliseEmail } from '../../workshops/attendee.js';
-import { checkInvite, signedInAttendee, workshopEnded } from '../../workshops/invite-check.js';
+import { checkInvite, workshopEnded } from '../../workshops/invite-check.js';
 import { isOver, repoLaunchPath, type Workshop } from '../../workshops/workshop.js';
+import { attendeeSessionOf, currentAttendee } from '../attendee-session.js';
 import { clientIp } from '../context.js';
 import { renderPage } from '../pages.js';
 import { readForm } from '../request-body.js';
@@ -16,7 +16,14 @@ import { validSlug } from './workshops-api.js';
 
 const dateTime = (iso: string) => new Date(iso).toUTCString().replace(' GMT', ' UTC');
 
-function html(ctx: Context, template: string, workshop: Workshop, values: Record<string, string> = {}): void {
+const serverNotes = {
+  'never-started': 'Your personal server starts the first time you open it, with the workshop\'s files.',
+  starting: 'Your server is starting.',
+  running: 'Your server is running.',
+  stopped: 'Your server is stopped (it stops when you leave it for a while); opening it starts it again with your files as you left them.',
+};
+
+export function html(ctx: Context, template: string, workshop: Workshop, values: Record<string, string> = {}): void {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   ctx.body = renderPage(template, workshop.title, {
@@ -41,17 +48,12 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
     return workshop;
   }
 
-  async function attendeeSession(ctx: Context, slug: string): Promise<AttendeeSignIn | null> {
-    const session = await findSignInSession(ctx, stores.signInSessions, attendeeCookie(slug));
-    return session?.kind === 'attendee' ? session : null;
-  }
-
   router.get('/', async (ctx) => {
     const workshop = await openWorkshop(ctx);
-    const session = await attendeeSession(ctx, workshop.slug);
-    const attendee = await signedInAttendee(stores, session, workshop.slug);
-    if (attendee) {
-      html(ctx, 'workshop-attendee', workshop, { name: attendee.name, csrf: session!.csrfToken });
+    const signedIn = await currentAttendee(ctx, stores, workshop.slug);
+    if (signedIn) {
+      const status = (await deps.workshopServers.statuses(workshop.slug)).get(signedIn.attendee.id)?.status ?? 'never-started';
+      html(ctx, 'workshop-attendee', workshop, { name: signedIn.attendee.name, csrf: signedIn.session.csrfToken, serverNote: serverNotes[status] });
       return;
     }
     if ((await workshops.status(workshop.slug)).mode === 'registered') {
@@ -107,7 +109,7 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
 
   router.post('/sign-out', async (ctx) => {
     const slug = validSlug(ctx.params.slug);
-    const session = await attendeeSession(ctx, slug);
+    const session = await attendeeSessionOf(ctx, stores, slug);
     if (session) {
       await assertCsrf(ctx, session.csrfToken);
       deps.logger.info({ event: 'attendee-signed-out', workshop: slug, attendeeId: session.attendeeId }, 'attendee signed out');

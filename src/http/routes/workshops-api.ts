@@ -7,16 +7,21 @@ import { publicBaseUrl } from '../context.js';
 import { readJson } from '../request-body.js';
 import { workshopAdmins, type WorkshopAppDeps } from '../workshop-deps.js';
 import { workshopJson } from '../workshop-json.js';
+import { sendArchive } from './work-archive.js';
 
 export function validSlug(slug: string | undefined): string {
   if (!slug || !slugPattern.test(slug)) throw new LauncherError(404, 'no-such-workshop', 'There is no workshop with this name.');
   return slug;
 }
 
-/** `POST|GET /api/workshops`, `GET|PATCH|DELETE /api/workshops/<slug>`, `POST /api/workshops/<slug>/end`: organizers only. */
+/**
+ * `POST|GET /api/workshops`, `GET|PATCH|DELETE /api/workshops/<slug>`, `POST /api/workshops/<slug>/end`,
+ * `GET /api/workshops/<slug>/export`, `DELETE /api/workshops/<slug>/volumes`: organizers only.
+ */
 export function workshopsApi(deps: WorkshopAppDeps): Router {
   const router = new Router({ prefix: '/api/workshops' });
-  const { workshops } = workshopAdmins(deps);
+  const { workshops, attendees } = workshopAdmins(deps);
+  const servers = deps.workshopServers;
   const organizerOnly = requireOrganizer(deps.workshopStores);
 
   const present = async (ctx: Context, workshop: Workshop) => workshopJson(workshop, await workshops.status(workshop.slug), publicBaseUrl(ctx, deps.config));
@@ -42,12 +47,33 @@ export function workshopsApi(deps: WorkshopAppDeps): Router {
   });
 
   router.delete('/:slug', organizerOnly, async (ctx) => {
-    await workshops.remove(validSlug(ctx.params.slug), organizerOf(ctx));
+    const slug = validSlug(ctx.params.slug);
+    await workshops.get(slug);
+    const volumes = await servers.volumeCount(slug);
+    if (volumes > 0) {
+      throw new LauncherError(409, 'volumes-remain', `The workshop "${slug}" still holds the files of ${volumes} attendees. End it, export the work (GET /api/workshops/${slug}/export), delete the volumes (DELETE /api/workshops/${slug}/volumes), then delete the workshop.`);
+    }
+    await servers.forgetWorkshop(slug);
+    await workshops.remove(slug, organizerOf(ctx));
     ctx.status = 204;
   });
 
+  // Ending stops every server at once; the volumes stay for the export.
   router.post('/:slug/end', organizerOnly, async (ctx) => {
-    ctx.body = await present(ctx, await workshops.end(validSlug(ctx.params.slug), organizerOf(ctx)));
+    const ended = await workshops.end(validSlug(ctx.params.slug), organizerOf(ctx));
+    const serversStopped = await servers.stopWorkshop(ended.slug, 'workshop-ended');
+    ctx.body = { ...(await present(ctx, ended)), serversStopped };
+  });
+
+  router.get('/:slug/export', organizerOnly, async (ctx) => {
+    const workshop = await workshops.get(validSlug(ctx.params.slug));
+    const archive = await servers.exportAll(workshop, await attendees.listAttendees(workshop.slug), organizerOf(ctx));
+    sendArchive(ctx, `${workshop.slug}-work.tar.gz`, archive);
+  });
+
+  router.delete('/:slug/volumes', organizerOnly, async (ctx) => {
+    const workshop = await workshops.get(validSlug(ctx.params.slug));
+    ctx.body = { volumesDeleted: await servers.deleteVolumes(workshop, organizerOf(ctx)) };
   });
 
   return router;

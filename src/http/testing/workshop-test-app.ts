@@ -5,6 +5,7 @@ import { MemoryRateLimiter } from '../../build/testing/memory-rate-limiter.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { silentLogger } from '../../log/testing.js';
+import { persistentHarness, type PersistentHarness } from '../../persistent/testing/persistent-harness.js';
 import { memoryWorkshopStores } from '../../workshops/testing/memory-workshop-stores.js';
 import { errorHandler } from '../error-handler.js';
 import { workshopRouters } from '../routes/workshop-routers.js';
@@ -13,18 +14,22 @@ export interface WorkshopTestApp {
   base: string;
   config: Config;
   stores: ReturnType<typeof memoryWorkshopStores>;
+  /** Persistent servers over a FakeSpawner; its clock is set to now. */
+  servers: PersistentHarness;
   close(): Promise<void>;
 }
 
-/** The organizer, workshop and attendee routes on port 0, with in-memory stores (no Redis, no Docker). */
+/** The organizer, workshop and attendee routes on port 0, with in-memory stores and a fake spawner (no Redis, no Docker). */
 export async function startWorkshopTestApp(overrides: Record<string, unknown> = {}): Promise<WorkshopTestApp> {
   const config = loadConfig({ env: {}, overrides: { logLevel: 'silent', ...overrides } });
   const stores = memoryWorkshopStores();
   const logger = silentLogger();
+  const servers = persistentHarness({ workshopStore: stores.workshops });
+  servers.clock.now = Date.now();
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.use(errorHandler(logger));
-  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores })) {
+  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores, workshopServers: servers.workshopServers })) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
@@ -34,6 +39,7 @@ export async function startWorkshopTestApp(overrides: Record<string, unknown> = 
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     config,
     stores,
+    servers,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,5 +1,5 @@
 import { LauncherError } from '../../errors/launcher-error.js';
-import type { Route, RouteChange, RouteStore, RouteTarget } from '../route-store.js';
+import { targetOf, type Route, type RouteChange, type RouteStore, type RouteTarget } from '../route-store.js';
 
 /** An in-process RouteStore with the semantics of RedisRouteStore. */
 export class MemoryRouteStore implements RouteStore {
@@ -13,14 +13,14 @@ export class MemoryRouteStore implements RouteStore {
 
   async add(id: string, target: RouteTarget, now: number): Promise<void> {
     this.check();
-    this.routes.set(id, { id, host: target.host, port: target.port, lastActivity: now });
-    this.announce({ type: 'add', id, target: { host: target.host, port: target.port } });
+    this.routes.set(id, { id, ...targetOf(target), lastActivity: now });
+    this.announce({ type: 'add', id, target: targetOf(target) });
   }
 
   async get(id: string): Promise<Route | null> {
     this.check();
     const route = this.routes.get(id);
-    return route ? { ...route } : null;
+    return route ? { ...route, ...targetOf(route) } : null;
   }
 
   async remove(id: string): Promise<void> {
@@ -41,7 +41,7 @@ export class MemoryRouteStore implements RouteStore {
 
   async all(): Promise<Route[]> {
     this.check();
-    return [...this.routes.values()].map((route) => ({ ...route }));
+    return [...this.routes.values()].map((route) => ({ ...route, ...targetOf(route) }));
   }
 
   async recordActivity(latest: Map<string, number>): Promise<void> {

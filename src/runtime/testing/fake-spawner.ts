@@ -1,6 +1,7 @@
 import { LauncherError } from '../../errors/launcher-error.js';
 import { serverLabels } from '../labels.js';
 import type { ListedServer, ServerHandle, ServerSpec, ServerState, Spawner } from '../spawner.js';
+import { FakeHomeVolumes } from './fake-home-volumes.js';
 
 export interface FakeServer {
   id: string;
@@ -17,6 +18,8 @@ export interface FakeSpawnerOptions {
   instance?: string;
   /** Port of the first server; each later one gets the next port. */
   firstPort?: number;
+  /** Where servers with a home volume keep it; a new one otherwise (`spawner.volumes`). */
+  volumes?: FakeHomeVolumes;
 }
 
 /**
@@ -28,6 +31,8 @@ export class FakeSpawner implements Spawner {
   readonly starts: ServerSpec[] = [];
   readonly stops: Array<{ id: string; remove: boolean }> = [];
   readonly polls: string[] = [];
+  readonly resumes: ServerSpec[] = [];
+  readonly volumes: FakeHomeVolumes;
   /** The most servers that were running at the same time. */
   peakRunning = 0;
   protected readonly instance: string;
@@ -37,6 +42,8 @@ export class FakeSpawner implements Spawner {
   constructor(options: FakeSpawnerOptions = {}) {
     this.instance = options.instance ?? 'test';
     this.nextPort = options.firstPort ?? 20000;
+    this.volumes = options.volumes ?? new FakeHomeVolumes();
+    this.volumes.inUse = () => new Set([...this.servers.values()].flatMap((server) => (server.spec.home ? [server.spec.home.name] : [])));
   }
 
   async start(spec: ServerSpec): Promise<ServerHandle> {
@@ -49,6 +56,7 @@ export class FakeSpawner implements Spawner {
     if (this.servers.has(spec.id)) {
       throw new LauncherError(500, 'spawn-failed', `A server named ${spec.id} already exists.`);
     }
+    if (spec.home) this.volumes.ensure(spec.home.name, spec.home.labels);
     const server: FakeServer = {
       id: spec.id,
       containerId: `fake-${this.nextContainer++}`,
@@ -60,6 +68,24 @@ export class FakeSpawner implements Spawner {
     };
     this.servers.set(spec.id, server);
     this.peakRunning = Math.max(this.peakRunning, this.running().length);
+    return { id: server.id, containerId: server.containerId, host: server.host, port: server.port };
+  }
+
+  /** A stopped server runs again on a new port, as a restarted Docker container may. */
+  async resume(spec: ServerSpec): Promise<ServerHandle | null> {
+    this.resumes.push(spec);
+    const server = this.servers.get(spec.id);
+    if (!server) return null;
+    const { memoryMb, cpus } = server.spec.limits;
+    if (server.spec.image !== spec.image || memoryMb !== spec.limits.memoryMb || cpus !== spec.limits.cpus) {
+      this.servers.delete(spec.id);
+      return null;
+    }
+    if (server.state === 'stopped') {
+      server.state = 'running';
+      server.port = this.nextPort++;
+      this.peakRunning = Math.max(this.peakRunning, this.running().length);
+    }
     return { id: server.id, containerId: server.containerId, host: server.host, port: server.port };
   }
 

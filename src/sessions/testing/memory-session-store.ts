@@ -42,19 +42,19 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async save(record: SessionRecord): Promise<void> {
-    this.records.set(record.id, { ...record });
+    this.records.set(record.id, structuredClone(record));
   }
 
   async get(id: string): Promise<SessionRecord | null> {
     const record = this.records.get(id);
-    return record ? { ...record } : null;
+    return record ? structuredClone(record) : null;
   }
 
   async list(): Promise<SessionRecord[]> {
     return this.slotOrder()
       .map((id) => this.records.get(id))
       .filter((record): record is SessionRecord => record !== undefined)
-      .map((record) => ({ ...record }));
+      .map((record) => structuredClone(record));
   }
 
   async end(id: string, reason: EndReason): Promise<SessionRecord | null> {
@@ -62,6 +62,13 @@ export class MemorySessionStore implements SessionStore {
     this.records.delete(id);
     this.slots.delete(id);
     this.endedNotes.set(id, { reason, endedAt: this.now() });
+    return record;
+  }
+
+  async forget(id: string): Promise<SessionRecord | null> {
+    const record = this.records.get(id) ?? null;
+    this.records.delete(id);
+    this.slots.delete(id);
     return record;
   }
 

@@ -1,0 +1,182 @@
+import type { Config } from '../config/schema.js';
+import { LauncherError } from '../errors/launcher-error.js';
+import type { Logger } from '../log/logger.js';
+import type { ActivityRecorder } from '../proxy/activity-recorder.js';
+import type { ServerOwner } from '../proxy/route-store.js';
+import type { RouteTable } from '../proxy/route-table.js';
+import { serverBaseUrl } from '../proxy/server-path.js';
+import { homeVolumeLabels, labelKeys } from '../runtime/labels.js';
+import type { ServerHandle, Spawner } from '../runtime/spawner.js';
+import { newServerToken } from '../sessions/ids.js';
+import type { PersistentServerControl, StopReason } from '../sessions/persistent-server-control.js';
+import type { ServerStarter } from '../sessions/server-starter.js';
+import type { SessionRecord, SessionStore } from '../sessions/session-store.js';
+import type { WarmPools } from '../sessions/warm-pools.js';
+import { workshopEnded } from '../workshops/invite-check.js';
+import type { WorkshopStore } from '../workshops/workshop-store.js';
+import { isOver, type Workshop } from '../workshops/workshop.js';
+import { homeVolumeName, ownerAddress, persistentServerId, type PersistentServer } from './persistent-server.js';
+import type { PersistentServerStore } from './persistent-server-store.js';
+import { SerialByKey } from './serial-by-key.js';
+import type { WorkshopImages } from './workshop-images.js';
+
+// Well under the reconciler's stale-reservation limit, as for launches.
+const renewReservationMs = 10_000;
+
+export interface OpenedServer {
+  id: string;
+  /** `/s/<id>/` */
+  path: string;
+  token: string;
+  /** False when the server was already running. */
+  started: boolean;
+  /** True on the very first start, when the home volume was new (the workshop's file is there to open). */
+  fresh: boolean;
+}
+
+export interface PersistentServersDeps {
+  config: Pick<Config, 'instance' | 'capacity'>;
+  store: PersistentServerStore;
+  workshops: Pick<WorkshopStore, 'get'>;
+  sessions: SessionStore;
+  routes: RouteTable;
+  spawner: Spawner;
+  starter: ServerStarter;
+  images: WorkshopImages;
+  /** Activity not yet written to the route store counts when a server stops. */
+  activity?: Pick<ActivityRecorder, 'pendingFor'>;
+  /** An idle pooled server gives up its slot when the launcher is full. */
+  pools?: Pick<WarmPools, 'makeRoom'>;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Workshop attendees' own servers: started or resumed on the attendee's home volume, stopped
+ * (container and volume kept) when idle, at the workshop's end or on request. A running one
+ * holds a capacity slot and a session record with its owner; a stopped one holds neither.
+ * Starts and stops of one server never overlap within this process.
+ */
+export class PersistentServers implements PersistentServerControl {
+  private readonly serial = new SerialByKey();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PersistentServersDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The attendee's server, running: as it is, resumed, or started for the first time. */
+  open(workshop: Workshop, owner: ServerOwner): Promise<OpenedServer> {
+    if (isOver(workshop, new Date(this.now()))) return Promise.reject(workshopEnded(workshop));
+    const id = persistentServerId(owner);
+    return this.serial.run(id, async () => (await this.running(id)) ?? this.start(workshop, owner, id));
+  }
+
+  stop(id: string, reason: StopReason): Promise<void> {
+    return this.serial.run(id, () => this.stopNow(id, reason));
+  }
+
+  async mustStop(session: SessionRecord): Promise<StopReason | null> {
+    if (!session.owner) return null;
+    const workshop = await this.deps.workshops.get(session.owner.workshop);
+    return !workshop || isOver(workshop, new Date(this.now())) ? 'workshop-ended' : null;
+  }
+
+  async knownIds(): Promise<Set<string>> {
+    return new Set(await this.deps.store.ids());
+  }
+
+  /** A session whose container still runs; one that stopped behind our back (an engine restart) is marked stopped. */
+  private async running(id: string): Promise<OpenedServer | null> {
+    const { sessions, spawner, routes } = this.deps;
+    const session = await sessions.get(id);
+    if (!session) return null;
+    if ((await spawner.poll(id)) !== 'running') {
+      await this.stopNow(id, 'server-stopped');
+      return null;
+    }
+    if (!(await routes.lookup(id))) await routes.add(id, { host: session.host, port: session.port, ...(session.owner ? { owner: session.owner } : {}) }, this.now());
+    return { id, path: serverBaseUrl(id), token: session.token, started: false, fresh: false };
+  }
+
+  private async start(workshop: Workshop, owner: ServerOwner, id: string): Promise<OpenedServer> {
+    const { store, sessions, starter, spawner, images, config, logger } = this.deps;
+    const existing = await store.get(id);
+    const image = await images.imageFor(workshop, existing?.image);
+    const address = ownerAddress(owner);
+    await this.reserve(id, address);
+    const started = this.now();
+    const server: PersistentServer = {
+      ...existing, id, workshop: owner.workshop, attendeeId: owner.attendeeId, token: existing?.token ?? newServerToken(),
+      image, volume: homeVolumeName(config.instance, owner), state: 'starting', createdAt: existing?.createdAt ?? started,
+    };
+    let handle: ServerHandle;
+    const renewing = setInterval(() => { sessions.renew(id).catch(() => undefined); }, renewReservationMs);
+    renewing.unref();
+    try {
+      await store.save(server);
+      // Without a record, a container left from before runs with a token nobody knows: start afresh on the same volume.
+      if (!existing) await spawner.stop(id, { remove: true });
+      handle = await starter.start({
+        id, image, token: server.token, limits: workshop.limits, resume: existing !== null,
+        labels: { [labelKeys.kind]: 'persistent', [labelKeys.workshop]: owner.workshop, [labelKeys.attendee]: owner.attendeeId },
+        home: { name: server.volume, labels: homeVolumeLabels(config.instance, owner.workshop, owner.attendeeId) },
+      });
+    } catch (error) {
+      await sessions.release(id, address).catch(() => undefined);
+      await store.save({ ...server, state: 'stopped', stoppedAt: this.now() }).catch(() => undefined);
+      throw error;
+    } finally {
+      clearInterval(renewing);
+    }
+    await this.record(server, handle, address, Date.parse(workshop.endsAt));
+    logger.info({ server: id, workshop: owner.workshop, attendeeId: owner.attendeeId, resumed: existing !== null, startMs: this.now() - started }, 'persistent server started');
+    return { id, path: serverBaseUrl(id), token: server.token, started: true, fresh: existing === null };
+  }
+
+  private async reserve(id: string, address: string): Promise<void> {
+    const { sessions, pools, config } = this.deps;
+    const limits = { maxServers: config.capacity.maxServers, maxServersPerIp: 1 };
+    let outcome = await sessions.reserve(id, address, limits);
+    if (outcome === 'full' && pools && (await pools.makeRoom())) outcome = await sessions.reserve(id, address, limits);
+    if (outcome !== 'ok') {
+      throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. Your files are safe; try again in a minute.`);
+    }
+  }
+
+  private async record(server: PersistentServer, handle: ServerHandle, address: string, endsAt: number): Promise<void> {
+    const { sessions, routes, store } = this.deps;
+    const owner = { workshop: server.workshop, attendeeId: server.attendeeId };
+    const now = this.now();
+    const session: SessionRecord = {
+      id: server.id, token: server.token, image: server.image, clientIp: address, containerId: handle.containerId,
+      host: handle.host, port: handle.port, createdAt: now, expiresAt: endsAt, owner,
+    };
+    try {
+      await sessions.save(session);
+      await routes.add(server.id, { host: handle.host, port: handle.port, owner }, now);
+      await store.save({ ...server, state: 'running', startedAt: now });
+    } catch (error) {
+      await this.stopNow(server.id, 'server-stopped').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async stopNow(id: string, reason: StopReason): Promise<void> {
+    const { routes, sessions, spawner, store, activity, logger } = this.deps;
+    const route = await routes.get(id).catch(() => null);
+    await routes.remove(id);
+    const session = await sessions.forget(id);
+    try {
+      await spawner.stop(id, { remove: false });
+    } catch (error) {
+      logger.warn({ server: id, err: (error as Error).message }, 'could not stop the container now; the reconciler will');
+    }
+    const server = await store.get(id);
+    if (server) {
+      const lastActivity = Math.max(server.lastActivity ?? 0, route?.lastActivity ?? 0, activity?.pendingFor(id) ?? 0, session?.createdAt ?? 0);
+      await store.save({ ...server, state: 'stopped', stoppedAt: this.now(), stopReason: reason, ...(lastActivity > 0 ? { lastActivity } : {}) });
+    }
+    if (session) logger.info({ server: id, reason, ranMs: this.now() - session.createdAt }, 'persistent server stopped');
+  }
+}

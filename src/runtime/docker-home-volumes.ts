@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { LauncherError, isConnectionError } from '../errors/launcher-error.js';
+import type { Logger } from '../log/logger.js';
+import { engineUnreachable, statusCodeOf, StdoutDemuxer } from './docker-support.js';
+import type { ArchiveEntry, HomeVolumeInfo, HomeVolumes } from './home-volumes.js';
+import { labelKeys } from './labels.js';
+
+export interface DockerHomeVolumesOptions {
+  instance: string;
+  /** Runs the archive helper: any image with tar and gzip (the base image has both). */
+  helperImage: string;
+  logger: Logger;
+  socketPath?: string;
+}
+
+const archiveDir = '/export';
+
+function dockerCall<T>(operation: () => Promise<T>): Promise<T> {
+  return operation().catch((error: unknown) => {
+    if (error instanceof LauncherError) throw error;
+    if (isConnectionError(error)) throw engineUnreachable(error);
+    throw error;
+  });
+}
+
+/** Home volumes on the Docker engine, found by their labels. */
+export class DockerHomeVolumes implements HomeVolumes {
+  private readonly docker: Docker;
+
+  constructor(private readonly options: DockerHomeVolumesOptions) {
+    this.docker = options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker();
+  }
+
+  list(workshop?: string): Promise<HomeVolumeInfo[]> {
+    const label = [`${labelKeys.managed}=true`, `${labelKeys.instance}=${this.options.instance}`, `${labelKeys.role}=home`];
+    if (workshop) label.push(`${labelKeys.workshop}=${workshop}`);
+    return dockerCall(async () => {
+      const { Volumes } = await this.docker.listVolumes({ filters: { label } });
+      return (Volumes ?? []).map((volume) => ({
+        name: volume.Name,
+        workshop: volume.Labels?.[labelKeys.workshop] ?? '',
+        attendeeId: volume.Labels?.[labelKeys.attendee] ?? '',
+      })).sort((a, b) => a.name.localeCompare(b.name));
+    });
+  }
+
+  remove(name: string): Promise<void> {
+    return dockerCall(async () => {
+      try {
+        await this.docker.getVolume(name).remove();
+      } catch (error) {
+        const status = statusCodeOf(error);
+        if (status === 404) return;
+        if (status === 409) throw new LauncherError(409, 'volume-in-use', `The volume ${name} is still used by a container; stop and remove that server first.`, { cause: error });
+        throw error;
+      }
+    });
+  }
+
+  async archive(entries: ArchiveEntry[]): Promise<Readable> {
+    const container = await dockerCall(() => this.docker.createContainer({
+      name: `nblaunch-${this.options.instance}-export-${randomBytes(6).toString('hex')}`,
+      Image: this.options.helperImage,
+      Entrypoint: [],
+      Cmd: ['tar', '-czf', '-', '.'],
+      // Docker makes the working directory, so an archive of no volumes is an empty tar, not an error.
+      WorkingDir: archiveDir,
+      Labels: { [labelKeys.managed]: 'true', [labelKeys.instance]: this.options.instance, [labelKeys.role]: 'export' },
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      NetworkDisabled: true,
+      HostConfig: {
+        Mounts: entries.map((entry) => ({ Type: 'volume' as const, Source: entry.volume, Target: `${archiveDir}/${entry.folder}`, ReadOnly: true })),
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Memory: 512 * 1024 * 1024,
+        PidsLimit: 64,
+      },
+    }).catch((error: unknown) => {
+      if (statusCodeOf(error) === 404) throw new LauncherError(503, 'image-missing', `The image "${this.options.helperImage}" that makes archives is not on this Docker engine.`, { cause: error });
+      throw error;
+    }));
+    const removeHelper = () => { container.remove({ force: true }).catch(() => undefined); };
+    const demuxer = new StdoutDemuxer();
+    try {
+      const attached = await container.attach({ stream: true, stdout: true, stderr: true });
+      attached.pipe(demuxer, { end: false });
+      attached.on('end', () => {
+        // tar exits 1 when a file changed while it was read: the archive is still whole.
+        container.wait().then(({ StatusCode }: { StatusCode: number }) => {
+          if (StatusCode > 1) {
+            this.options.logger.warn({ exitCode: StatusCode, stderr: demuxer.stderr }, 'the archive helper failed');
+            demuxer.destroy(new Error(`tar exited with ${StatusCode}`));
+          } else {
+            demuxer.end();
+          }
+        }, (error: Error) => demuxer.destroy(error)).finally(removeHelper);
+      });
+      demuxer.once('close', removeHelper);
+      await container.start();
+    } catch (error) {
+      removeHelper();
+      throw error instanceof LauncherError ? error : isConnectionError(error) ? engineUnreachable(error)
+        : new LauncherError(500, 'archive-failed', `The archive could not be made: ${(error as Error).message}`, { cause: error });
+    }
+    return demuxer;
+  }
+}
