@@ -46,9 +46,17 @@ export async function waitForStatus(url: string, token: string, timeoutMs = 60_0
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${url}api/status`, { headers: { authorization: `token ${token}` }, signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
+      // A timer of our own (AbortSignal.timeout's is unref'd): a connection that Docker's port
+      // proxy accepts before the server listens must not leave the process with nothing to wait on.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), 1000);
+      try {
+        const response = await fetch(`${url}api/status`, { headers: { authorization: `token ${token}` }, signal: abort.signal });
+        await response.arrayBuffer();
+        if (response.status === 200) return;
+      } finally {
+        clearTimeout(timer);
+      }
     } catch {
       // not listening yet
     }

@@ -68,7 +68,7 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
   let settings = mergeOverrides(base, overrides);
   const boot = async () => {
     const config = loadConfig({ env: {}, overrides: settings });
-    const launcher = await startLauncher(config, { logger: createLogger(config.logLevel), activityFlushMs: 100, shutdownGraceMs: 1000, ...options });
+    const launcher = await startLauncher(config, { logger: createLogger(config.logLevel), activityFlushMs: 100, shutdownGraceMs: 1000, print: () => undefined, ...options });
     return { config, launcher };
   };
   let current = await boot();
