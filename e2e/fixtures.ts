@@ -66,7 +66,7 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpS
     });
     let launcher: RunningLauncher | undefined;
     try {
-      launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000 });
+      launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {} });
       await use({ url: launcher.url, instance, launcher });
     } finally {
       await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));

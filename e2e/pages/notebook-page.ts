@@ -2,7 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A notebook in Jupyter Notebook 6 (/s/<id>/notebooks/<name>.ipynb). */
 export class NotebookPage {
-  static readonly urlPattern = /\/s\/[a-z0-9]+\/notebooks\/[^?#]+\.ipynb/;
+  static readonly urlPattern = /\/s\/[a-z0-9-]+\/notebooks\/[^?#]+\.ipynb/;
 
   readonly kernelIdle: Locator;
   readonly codeCells: Locator;

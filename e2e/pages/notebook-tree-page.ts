@@ -3,7 +3,7 @@ import { NotebookPage } from './notebook-page.js';
 
 /** Jupyter Notebook 6's file browser ("tree") under /s/<id>/tree. */
 export class NotebookTreePage {
-  static readonly urlPattern = /\/s\/([a-z0-9]+)\/tree(?:[?#/]|$)/;
+  static readonly urlPattern = /\/s\/([a-z0-9-]+)\/tree(?:[?#/]|$)/;
 
   readonly fileList: Locator;
   readonly newButton: Locator;

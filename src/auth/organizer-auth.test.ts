@@ -41,11 +41,30 @@ describe('who may use the organizer API', () => {
   });
 
   it('nobody, in a browser: sent to the sign-in page, which brings them back', async () => {
-    const response = await fetch(`${app.base}/organizer/account`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    const response = await fetch(`${app.base}/organizer`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     assert.equal(response.status, 303);
-    assert.equal(response.headers.get('location'), '/organizer/sign-in?next=%2Forganizer%2Faccount');
-    const page = await fetch(`${app.base}/organizer/sign-in?next=%2Forganizer%2Faccount`);
-    assert.match(await page.text(), /name="next" value="\/organizer\/account"/);
+    assert.equal(response.headers.get('location'), '/organizer/sign-in?next=%2Forganizer');
+    const page = await fetch(`${app.base}/organizer/sign-in?next=%2Forganizer`);
+    assert.match(await page.text(), /name="next" value="\/organizer"/);
+  });
+
+  it('a signed-in organizer gets the dashboard and a workshop\'s page, carrying the session\'s CSRF token; the old address leads there', async () => {
+    const { cookie, csrf } = await signIn(app, token);
+    const home = await fetch(`${app.base}/organizer`, { headers: { cookie, accept: 'text/html' } });
+    assert.equal(home.status, 200);
+    assert.equal(home.headers.get('cache-control'), 'no-store');
+    const homeHtml = await home.text();
+    assert.match(homeHtml, new RegExp(`id="dashboard" data-csrf="${csrf}"`));
+    assert.match(homeHtml, /src="\/static\/organizer-dashboard\.js"/);
+    const page = await fetch(`${app.base}/organizer/workshops/intro-python`, { headers: { cookie, accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), new RegExp(`data-csrf="${csrf}" data-slug="intro-python"`));
+    const old = await fetch(`${app.base}/organizer/account`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(old.status, 303);
+    assert.equal(old.headers.get('location'), '/organizer');
+    const anonymous = await fetch(`${app.base}/organizer/workshops/intro-python`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(anonymous.status, 303);
+    assert.match(anonymous.headers.get('location') ?? '', /^\/organizer\/sign-in\?next=/);
   });
 
   it('a wrong bearer token: 401, even with a valid session cookie alongside', async () => {
@@ -139,7 +158,7 @@ describe('who may use the organizer API', () => {
       const response = await fetch(`${app.base}/organizer/sign-in`, {
         method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, next }),
       });
-      assert.equal(response.headers.get('location'), '/organizer/account', next);
+      assert.equal(response.headers.get('location'), '/organizer', next);
     }
   });
 });

@@ -75,3 +75,10 @@ describe('readStatic', () => {
     assert.equal(readStatic('nothing.js'), null);
   });
 });
+
+describe('the organizer dashboard script', () => {
+  it('serves the organizer dashboard\'s script, and nothing outside the allow-list', () => {
+    assert.match(readStatic('organizer-dashboard.js')?.toString('utf8') ?? '', /X-CSRF-Token|x-csrf-token/);
+    assert.equal(readStatic('../package.json'), null);
+  });
+});

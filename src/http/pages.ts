@@ -62,6 +62,7 @@ export const staticFiles: Record<string, { file: URL; type: string }> = {
   'launch.js': { file: new URL('static/launch.js', webDir), type: javascript },
   'binder.js': { file: new URL('static/binder.js', webDir), type: javascript },
   'share.js': { file: new URL('static/share.js', webDir), type: javascript },
+  'organizer-dashboard.js': { file: new URL('static/organizer-dashboard.js', webDir), type: javascript },
   'vendor/ansi_up.js': { file: new URL('../node_modules/ansi_up/ansi_up.js', webDir), type: javascript },
 };
 

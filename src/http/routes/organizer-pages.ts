@@ -10,7 +10,9 @@ import { renderPage } from '../pages.js';
 import { readForm } from '../request-body.js';
 import { sessionSettings, type WorkshopAppDeps } from '../workshop-deps.js';
 
-export const organizerHomePath = '/organizer/account';
+export const organizerHomePath = '/organizer';
+
+const dashboardHead = '<script src="/static/organizer-dashboard.js" defer></script>';
 
 /** Only paths on this site: an open redirect would make the sign-in page a phishing tool. */
 export function safeNextPath(next: string | null | undefined): string {
@@ -58,11 +60,26 @@ export function organizerPages(deps: WorkshopAppDeps): Router {
     ctx.redirect(organizerSignInPath);
   });
 
+  /** The dashboard: the workshops and a form to create one. The script does the rest through the REST API. */
   router.get(organizerHomePath, requireOrganizer(stores), (ctx) => {
     const organizer = organizerOf(ctx);
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = renderPage('organizer-account', 'Organizer', { label: organizer.label, csrf: organizer.csrfToken ?? '' });
+    ctx.body = renderPage('organizer-dashboard', 'Workshops', { label: organizer.label, csrf: organizer.csrfToken ?? '' }, dashboardHead);
+  });
+
+  /** One workshop's page: its link, attendees and their servers (the slug is checked by the API calls it makes). */
+  router.get('/organizer/workshops/:slug', requireOrganizer(stores), (ctx) => {
+    const organizer = organizerOf(ctx);
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = renderPage('organizer-workshop', 'Workshop', { label: organizer.label, csrf: organizer.csrfToken ?? '', slug: ctx.params.slug ?? '' }, dashboardHead);
+  });
+
+  /** The old address of the organizer's page. */
+  router.get('/organizer/account', (ctx) => {
+    ctx.status = 303;
+    ctx.redirect(organizerHomePath);
   });
 
   return router;

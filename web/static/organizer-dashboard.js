@@ -1,0 +1,307 @@
+// The organizer dashboard: the workshop list and create form, and one workshop's page.
+// Everything goes through the REST API (docs/api.md) with the session's CSRF token.
+(function () {
+  'use strict';
+
+  function byId(id) { return document.getElementById(id); }
+
+  function showError(element, message) {
+    element.textContent = message;
+    element.hidden = !message;
+  }
+
+  function when(iso) {
+    if (!iso) return '—';
+    var date = new Date(iso);
+    return isNaN(date.getTime()) ? iso : date.toLocaleString();
+  }
+
+  /** Calls the API; resolves to the parsed JSON (or the raw response for `raw`), rejects with the API's message. */
+  function api(csrf, method, path, body, options) {
+    options = options || {};
+    var headers = { accept: 'application/json', 'x-csrf-token': csrf };
+    var init = { method: method, headers: headers, credentials: 'same-origin' };
+    if (body !== undefined) {
+      headers['content-type'] = options.contentType || 'application/json';
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    return fetch(path, init).then(function (response) {
+      if (!response.ok) {
+        return response.json().catch(function () { return {}; }).then(function (problem) {
+          throw new Error(problem.message || ('The launcher answered ' + response.status + '.'));
+        });
+      }
+      if (options.raw) return response;
+      if (response.status === 204) return null;
+      return response.json();
+    }, function () {
+      throw new Error('The launcher cannot be reached. Check your connection and try again.');
+    });
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (className) td.className = className;
+    row.appendChild(td);
+    return td;
+  }
+
+  // ---- The list of workshops, and the create form ----
+  var dashboard = byId('dashboard');
+  if (dashboard) {
+    var csrf = dashboard.dataset.csrf;
+    var listError = byId('dashboard-error');
+
+    var loadWorkshops = function () {
+      api(csrf, 'GET', '/api/workshops').then(function (answer) {
+        var rows = byId('workshop-rows');
+        rows.textContent = '';
+        if (answer.workshops.length === 0) {
+          var empty = document.createElement('tr');
+          cell(empty, 'No workshops yet: create one below.', 'muted').colSpan = 5;
+          rows.appendChild(empty);
+        }
+        answer.workshops.forEach(function (workshop) {
+          var row = document.createElement('tr');
+          row.dataset.slug = workshop.slug;
+          var title = cell(row, '');
+          var link = document.createElement('a');
+          link.href = '/organizer/workshops/' + encodeURIComponent(workshop.slug);
+          link.textContent = workshop.title;
+          title.appendChild(link);
+          cell(row, workshop.link);
+          cell(row, when(workshop.startsAt));
+          cell(row, when(workshop.endsAt));
+          cell(row, workshop.endedAt ? 'ended' : workshop.mode);
+          rows.appendChild(row);
+        });
+        showError(listError, '');
+      }).catch(function (error) { showError(listError, error.message); });
+    };
+
+    byId('create-workshop-form').addEventListener('submit', function (event) {
+      event.preventDefault();
+      var form = new FormData(event.target);
+      var value = function (name) { return String(form.get(name) || '').trim(); };
+      var createError = byId('create-error');
+      var startsAt = new Date(value('startsAt'));
+      var endsAt = new Date(value('endsAt'));
+      if (isNaN(startsAt.getTime()) || isNaN(endsAt.getTime())) {
+        showError(createError, 'Give the start and end times.');
+        return;
+      }
+      var body = { slug: value('slug'), title: value('title'), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
+      if (value('repoUrl')) {
+        body.repo = { url: value('repoUrl') };
+        if (value('repoRef')) body.repo.ref = value('repoRef');
+        if (value('repoFile')) body.repo.file = value('repoFile');
+      }
+      var limits = {};
+      if (value('memoryMb')) limits.memoryMb = Number(value('memoryMb'));
+      if (value('cpus')) limits.cpus = Number(value('cpus'));
+      if (Object.keys(limits).length > 0) body.limits = limits;
+      showError(createError, '');
+      api(csrf, 'POST', '/api/workshops', body).then(function (workshop) {
+        window.location.href = '/organizer/workshops/' + encodeURIComponent(workshop.slug);
+      }).catch(function (error) { showError(createError, error.message); });
+    });
+
+    loadWorkshops();
+  }
+
+  // ---- One workshop ----
+  var page = byId('workshop-dashboard');
+  if (!page) return;
+  var token = page.dataset.csrf;
+  var slug = page.dataset.slug;
+  var base = '/api/workshops/' + encodeURIComponent(slug);
+  var errorBox = byId('ws-error');
+  var notice = byId('ws-notice');
+  var busy = {};
+
+  function say(message) {
+    notice.textContent = message;
+    notice.hidden = !message;
+  }
+
+  function loadWorkshop() {
+    return api(token, 'GET', base).then(function (workshop) {
+      byId('ws-title').textContent = workshop.title;
+      document.title = workshop.title + ' · nblaunch';
+      byId('ws-times').textContent = when(workshop.startsAt) + ' – ' + when(workshop.endsAt) + (workshop.endedAt ? ' (ended ' + when(workshop.endedAt) + ')' : '');
+      byId('ws-link').value = workshop.link;
+      byId('ws-mode').textContent = workshop.endedAt
+        ? 'This workshop has ended: its links no longer sign anyone in.'
+        : workshop.mode === 'registered'
+          ? 'Registered attendees: the link asks people to sign in with their personal link.'
+          : 'No attendees registered yet: anyone opening the link gets a temporary server.';
+      byId('end-workshop').disabled = !!workshop.endedAt;
+    });
+  }
+
+  function act(attendee, label, action) {
+    var key = attendee.id + ':' + label;
+    if (busy[key]) return;
+    busy[key] = true;
+    showError(errorBox, '');
+    action().catch(function (error) { showError(errorBox, error.message); })
+      .then(function () { delete busy[key]; return loadAttendees(); });
+  }
+
+  function button(label, onClick, name) {
+    var element = document.createElement('button');
+    element.type = 'button';
+    element.className = 'small';
+    element.textContent = label;
+    element.dataset.action = name;
+    element.addEventListener('click', onClick);
+    return element;
+  }
+
+  function serverCall(attendee, what) {
+    return api(token, 'POST', base + '/attendees/' + encodeURIComponent(attendee.id) + '/server/' + what);
+  }
+
+  function renderAttendees(attendees) {
+    var totals = { 'never-started': 0, starting: 0, running: 0, stopped: 0 };
+    var rows = byId('attendee-rows');
+    rows.textContent = '';
+    attendees.forEach(function (attendee) {
+      var status = attendee.server ? attendee.server.status : 'never-started';
+      if (totals[status] !== undefined) totals[status] += 1;
+      var row = document.createElement('tr');
+      row.dataset.email = attendee.email;
+      row.dataset.id = attendee.id;
+      cell(row, attendee.name);
+      cell(row, attendee.email);
+      cell(row, attendee.group || '');
+      var shown = attendee.revokedAt ? 'removed' : status.replace('-', ' ');
+      cell(row, shown, 'status status-' + status).dataset.status = attendee.revokedAt ? 'removed' : status;
+      cell(row, when(attendee.server && attendee.server.lastActivity));
+      var actions = cell(row, '');
+      if (!attendee.revokedAt) {
+        actions.appendChild(button('Open', function () {
+          // Opened right away, so the browser does not block it as a pop-up; filled in once started.
+          var tab = window.open('about:blank', '_blank');
+          act(attendee, 'open', function () {
+            return serverCall(attendee, 'start').then(function (answer) {
+              var target = answer.url + '?token=' + encodeURIComponent(answer.token);
+              if (tab) tab.location.href = target; else window.location.href = target;
+            }, function (error) { if (tab) tab.close(); throw error; });
+          });
+        }, 'open'));
+        actions.appendChild(button('Stop', function () {
+          act(attendee, 'stop', function () { return serverCall(attendee, 'stop'); });
+        }, 'stop'));
+        actions.appendChild(button('Restart', function () {
+          act(attendee, 'restart', function () { return serverCall(attendee, 'restart'); });
+        }, 'restart'));
+      }
+      actions.appendChild(button('Re-issue link', function () {
+        if (!window.confirm('Re-issue the link of ' + attendee.name + '? Their current link stops working.')) return;
+        act(attendee, 'reissue', function () {
+          return api(token, 'POST', base + '/attendees/' + encodeURIComponent(attendee.id) + '/reissue').then(function (answer) {
+            byId('reissued-name').textContent = attendee.name;
+            byId('reissued-value').value = answer.link;
+            byId('reissued-link').hidden = false;
+          });
+        });
+      }, 'reissue'));
+      if (!attendee.revokedAt) {
+        actions.appendChild(button('Remove', function () {
+          if (!window.confirm('Remove ' + attendee.name + '? Their link stops working and their server stops; their files stay.')) return;
+          act(attendee, 'remove', function () {
+            return api(token, 'DELETE', base + '/attendees/' + encodeURIComponent(attendee.id));
+          });
+        }, 'remove'));
+      }
+      rows.appendChild(row);
+    });
+    byId('total-attendees').textContent = String(attendees.length);
+    Object.keys(totals).forEach(function (status) { byId('total-' + status).textContent = String(totals[status]); });
+  }
+
+  var loading = null;
+  var drawn = null;
+  function loadAttendees() {
+    if (loading) return loading;
+    loading = api(token, 'GET', base + '/attendees')
+      .then(function (answer) {
+        // Redraw only on a change, so a button is not replaced under the organizer's pointer.
+        var text = JSON.stringify(answer.attendees);
+        if (text !== drawn) renderAttendees(answer.attendees);
+        drawn = text;
+        showError(errorBox, '');
+      })
+      .catch(function (error) { showError(errorBox, error.message); })
+      .then(function () { loading = null; });
+    return loading;
+  }
+
+  byId('ws-copy').addEventListener('click', function () {
+    var link = byId('ws-link').value;
+    if (navigator.clipboard) navigator.clipboard.writeText(link).then(function () { say('Link copied.'); }, function () {});
+  });
+
+  byId('import-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    var file = byId('import-file').files[0];
+    var read = file ? file.text() : Promise.resolve(byId('import-text').value);
+    read.then(function (text) {
+      if (!text.trim()) throw new Error('Choose a CSV file or paste a list first.');
+      // A CSV (a comma, semicolon or tab on a line) goes as text/csv; "Name <email>" lines as text/plain.
+      var csv = file || /^[^\n<]*[,;\t]/m.test(text) && !/<[^>\s]+@[^>\s]+>/.test(text);
+      return api(token, 'POST', base + '/attendees', text, { contentType: csv ? 'text/csv' : 'text/plain' });
+    }).then(function (answer) {
+      byId('import-counts').textContent = 'Imported ' + answer.imported + ', updated ' + answer.updated + ', unchanged ' + answer.unchanged + ', ' + answer.errors.length + (answer.errors.length === 1 ? ' row' : ' rows') + ' with errors.';
+      var rows = byId('import-error-rows');
+      rows.textContent = '';
+      answer.errors.forEach(function (problem) {
+        var row = document.createElement('tr');
+        cell(row, String(problem.line));
+        cell(row, problem.text);
+        cell(row, problem.reason);
+        rows.appendChild(row);
+      });
+      byId('import-errors').hidden = answer.errors.length === 0;
+      byId('import-result').hidden = false;
+      showError(errorBox, '');
+      byId('import-form').reset();
+      loadWorkshop().catch(function () {});
+      return loadAttendees();
+    }).catch(function (error) { showError(errorBox, error.message); });
+  });
+
+  byId('download-links').addEventListener('click', function () {
+    if (!window.confirm('Downloading the links re-issues every attendee\'s link: every link sent before stops working, and attendees signed in must sign in again. Go on?')) return;
+    api(token, 'GET', base + '/links?reissue=true', undefined, { raw: true })
+      .then(function (response) { return response.blob(); })
+      .then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        var link = document.createElement('a');
+        link.href = url;
+        link.download = slug + '-links.csv';
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+        say('New personal links downloaded; the old ones no longer work.');
+      })
+      .catch(function (error) { showError(errorBox, error.message); });
+  });
+
+  byId('end-workshop').addEventListener('click', function () {
+    if (!window.confirm('End the workshop now? Every running server stops and the links stop signing people in. The files stay.')) return;
+    api(token, 'POST', base + '/end').then(function (answer) {
+      say('The workshop has ended; ' + (answer.serversStopped || 0) + ' servers stopped.');
+      loadWorkshop().catch(function () {});
+      return loadAttendees();
+    }).catch(function (error) { showError(errorBox, error.message); });
+  });
+
+  loadWorkshop().then(function () {
+    loadAttendees();
+    setInterval(loadAttendees, 2500);
+  }).catch(function (error) { showError(errorBox, error.message); });
+})();
