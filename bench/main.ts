@@ -1,9 +1,15 @@
 import { benchBuild } from './build.js';
 import { benchLaunch, type BenchOptions } from './launch.js';
+import { benchMemory } from './memory.js';
+import { benchProxy } from './proxy.js';
+import { benchRush } from './rush.js';
 
 const benchmarks: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
   build: benchBuild,
+  proxy: benchProxy,
+  memory: benchMemory,
+  rush: benchRush,
 };
 
 const args = process.argv.slice(2);
