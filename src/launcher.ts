@@ -98,13 +98,14 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
   const persistentStore = new RedisPersistentServerStore(redis, config.instance);
+  const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
   const persistent = new PersistentServers({
     config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,
     images: new BuiltWorkshopImages({ config, builder, imageUsage, logger }),
+    homeVolumes,
   });
   const workshopServers = new WorkshopServers({
-    servers: persistent, store: persistentStore, sessions, routes, spawner, activity, logger,
-    volumes: options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger }),
+    servers: persistent, store: persistentStore, sessions, routes, spawner, activity, logger, volumes: homeVolumes,
   });
   const culler = new Culler({
     sessions, routes, activity, manager, logger, persistent,

@@ -110,6 +110,15 @@ describe('PersistentServers', () => {
     assert.equal(t.spawner.starts[1]?.image, 'nblaunch/test:2');
     assert.equal(t.spawner.starts[1]?.home?.name, t.spawner.starts[0]?.home?.name);
     assert.deepEqual(t.images.asked.at(-1), { workshop: 'intro-py', previous: 'nblaunch/test:1' });
+    assert.deepEqual(t.spawner.volumes.newFileCopies, [{ volume: t.spawner.starts[0]?.home?.name, image: 'nblaunch/test:2' }], 'files new in the image are brought into the volume');
+  });
+
+  it('brings no files over when the image is the same', async () => {
+    const t = persistentHarness();
+    await t.servers.open(t.workshop, ann);
+    await t.servers.stop(annId, 'idle');
+    await t.servers.open(t.workshop, ann);
+    assert.deepEqual(t.spawner.volumes.newFileCopies, []);
   });
 
   it('makes a new container on the same volume when the workshop\'s limits changed', async () => {

@@ -18,6 +18,7 @@ import { isOver, type Workshop } from '../workshops/workshop.js';
 import { homeVolumeName, ownerAddress, persistentServerId, type PersistentServer } from './persistent-server.js';
 import type { PersistentServerStore } from './persistent-server-store.js';
 import { SerialByKey } from './serial-by-key.js';
+import type { HomeVolumes } from '../runtime/home-volumes.js';
 import type { WorkshopImages } from './workshop-images.js';
 
 // Well under the reconciler's stale-reservation limit, as for launches.
@@ -43,6 +44,8 @@ export interface PersistentServersDeps {
   spawner: Spawner;
   starter: ServerStarter;
   images: WorkshopImages;
+  /** Brings files new in an updated workshop image into existing home volumes. */
+  homeVolumes?: Pick<HomeVolumes, 'addNewFiles'>;
   /** Activity not yet written to the route store counts when a server stops. */
   activity?: Pick<ActivityRecorder, 'pendingFor'>;
   /** An idle pooled server gives up its slot when the launcher is full. */
@@ -117,6 +120,8 @@ export class PersistentServers implements PersistentServerControl {
       await store.save(server);
       // Without a record, a container left from before runs with a token nobody knows: start afresh on the same volume.
       if (!existing) await spawner.stop(id, { remove: true });
+      // The workshop's image changed since this volume was seeded (its repo was updated).
+      if (existing && existing.image !== image) await this.deps.homeVolumes?.addNewFiles(server.volume, image);
       handle = await starter.start({
         id, image, token: server.token, limits: workshop.limits, resume: existing !== null,
         labels: { [labelKeys.kind]: 'persistent', [labelKeys.workshop]: owner.workshop, [labelKeys.attendee]: owner.attendeeId },

@@ -59,6 +59,32 @@ export class DockerHomeVolumes implements HomeVolumes {
     });
   }
 
+  async addNewFiles(volume: string, image: string): Promise<void> {
+    const container = await dockerCall(() => this.docker.createContainer({
+      name: `nblaunch-${this.options.instance}-seed-${randomBytes(6).toString('hex')}`,
+      Image: image,
+      Entrypoint: [],
+      // -n never overwrites: an attendee's edits stay, files new in the image appear.
+      Cmd: ['cp', '-rn', '/home/jovyan/.', '/mnt/home/'],
+      Labels: { [labelKeys.managed]: 'true', [labelKeys.instance]: this.options.instance, [labelKeys.role]: 'seed' },
+      NetworkDisabled: true,
+      HostConfig: {
+        Mounts: [{ Type: 'volume' as const, Source: volume, Target: '/mnt/home' }],
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Memory: 256 * 1024 * 1024,
+        PidsLimit: 64,
+      },
+    }));
+    try {
+      await dockerCall(() => container.start());
+      const { StatusCode } = await dockerCall(() => container.wait()) as { StatusCode: number };
+      if (StatusCode !== 0) this.options.logger.warn({ volume, image, exitCode: StatusCode }, 'some new workshop files could not be copied into a home volume');
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
   async archive(entries: ArchiveEntry[]): Promise<Readable> {
     const container = await dockerCall(() => this.docker.createContainer({
       name: `nblaunch-${this.options.instance}-export-${randomBytes(6).toString('hex')}`,

@@ -24,4 +24,9 @@ export interface HomeVolumes {
    * container that mounts them read-only and is removed when the archive ends or its reader leaves.
    */
   archive(entries: ArchiveEntry[]): Promise<Readable>;
+  /**
+   * Copies into the volume the files of `image`'s home that the volume does not have yet
+   * (a workshop's repo was updated): nothing the attendee has is ever overwritten.
+   */
+  addNewFiles(volume: string, image: string): Promise<void>;
 }

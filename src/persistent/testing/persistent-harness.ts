@@ -36,7 +36,7 @@ export function persistentHarness(options: SessionHarnessOptions & { workshopSto
   const activity = new ActivityRecorder(h.routeStore, h.logger);
   const servers = new PersistentServers({
     config: h.config, store, workshops: workshopStore, sessions: h.sessions, routes: h.routes, spawner: h.spawner,
-    starter: h.manager.starter, images, activity, logger: h.logger, now: h.now,
+    starter: h.manager.starter, images, activity, logger: h.logger, now: h.now, homeVolumes: h.spawner.volumes,
   });
   const workshopServers = new WorkshopServers({
     servers, store, sessions: h.sessions, routes: h.routes, spawner: h.spawner, volumes: h.spawner.volumes, activity, logger: h.logger, now: h.now,

@@ -36,6 +36,13 @@ export class FakeHomeVolumes implements HomeVolumes {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** (volume, image) pairs asked to take new files from an image. */
+  readonly newFileCopies: Array<{ volume: string; image: string }> = [];
+
+  async addNewFiles(volume: string, image: string): Promise<void> {
+    this.newFileCopies.push({ volume, image });
+  }
+
   async remove(name: string): Promise<void> {
     if (this.inUse().has(name)) throw new LauncherError(409, 'volume-in-use', `The volume ${name} is still used by a container.`);
     this.volumes.delete(name);
