@@ -1,26 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before } from 'node:test';
 import { silentLogger } from '../log/testing.js';
+import { privateRedisForTests } from './testing/private-redis.js';
 import { describePersistentStoresContract } from '../persistent/testing/persistent-stores-contract.js';
-import { EmbeddedRedis } from './embedded-redis.js';
 import { connectRedis } from './redis-connection.js';
 import { RedisPersistentServerStore } from './redis-persistent-server-store.js';
 import { RedisRouteStore } from './redis-route-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
-let dataDir: string;
-let redis: EmbeddedRedis;
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-persistent-stores-'));
-  redis = new EmbeddedRedis(dataDir, silentLogger());
-  await redis.start();
-});
-after(async () => {
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const redis = privateRedisForTests('persistent-stores');
 
 let instances = 0;
 

@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before } from 'node:test';
 import { silentLogger } from '../log/testing.js';
+import { privateRedisForTests } from './testing/private-redis.js';
 import { describePoolStoreContract } from '../pools/testing/pool-store-contract.js';
-import { EmbeddedRedis } from './embedded-redis.js';
 import { connectRedis, type RedisClient } from './redis-connection.js';
 import { RedisPoolStore } from './redis-pool-store.js';
 import { RedisSessionStore } from './redis-session-store.js';
 
-let dataDir: string;
-let redis: EmbeddedRedis;
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-pool-store-'));
-  redis = new EmbeddedRedis(dataDir, silentLogger());
-  await redis.start();
-});
-after(async () => {
-  await redis.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const redis = privateRedisForTests('pool-store');
 
 let instances = 0;
 
