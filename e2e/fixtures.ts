@@ -34,6 +34,13 @@ async function removeInstanceContainers(instance: string): Promise<void> {
   if (ids.length > 0) await run('docker', ['rm', '-f', '-v', ...ids]);
 }
 
+/** Removes the attendees' home volumes this launcher instance made (after its containers are gone). */
+async function removeInstanceVolumes(instance: string): Promise<void> {
+  const { stdout } = await run('docker', ['volume', 'ls', '-q', '--filter', `label=${labelKeys.instance}=${instance}`]);
+  const names = stdout.split(/\s+/).filter(Boolean);
+  if (names.length > 0) await run('docker', ['volume', 'rm', '-f', ...names]);
+}
+
 /** Removes the images this run built from test repos. */
 async function removeBuiltImages(prefix: string): Promise<void> {
   const { stdout } = await run('docker', ['images', '-q', '--filter', `reference=${prefix}*`]);
@@ -71,6 +78,7 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpS
     } finally {
       await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
       await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
+      await removeInstanceVolumes(instance).catch((error: Error) => console.error(`[e2e] removing volumes of ${instance} failed: ${error.message}`));
       await removeBuiltImages(imagePrefix).catch((error: Error) => console.error(`[e2e] removing images ${imagePrefix}* failed: ${error.message}`));
       rmSync(dataDir, { recursive: true, force: true });
     }
