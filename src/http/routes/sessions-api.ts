@@ -33,7 +33,7 @@ export function sessionsApi(deps: AppDeps): Router {
 
   router.get('/:id', async (ctx) => {
     const record = await deps.manager.authorize(validId(ctx.params.id!), tokenFrom(ctx));
-    const route = await deps.routes.all().then((all) => all.find((candidate) => candidate.id === record.id));
+    const route = await deps.routes.get(record.id);
     ctx.body = {
       id: record.id,
       url: `${publicBaseUrl(ctx, deps.config)}/s/${record.id}/`,
