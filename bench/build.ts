@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBuildEvents } from '../src/testing/build-events-client.js';
 import { GitHttpServer } from '../src/testing/git-http-server.js';
-import { bootLauncher, launchSession } from '../src/testing/launcher-harness.js';
+import { bootLauncher, launchSession, removeImagesWithPrefix } from '../src/testing/launcher-harness.js';
 import { makeLocalPackageIndex } from '../src/testing/package-index.js';
 import type { BenchOptions } from './launch.js';
 import { plainDockerRun, waitForStatus } from './launch.js';
@@ -81,8 +80,7 @@ export async function benchBuild(options: BenchOptions): Promise<Record<string, 
     await harness.cleanup();
     await git.stop();
     await index.close();
-    const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+    removeImagesWithPrefix(prefix);
     rmSync(work, { recursive: true, force: true });
   }
   const floorStats = summarize(floor);

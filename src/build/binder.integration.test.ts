@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { readBuildEvents, type StreamedEvent } from '../testing/build-events-client.js';
 import { GitHttpServer } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
-import { bootLauncher, type Harness } from '../testing/launcher-harness.js';
+import { bootLauncher, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
 import { makeLocalPackageIndex, type LocalPackageIndex } from '../testing/package-index.js';
 
 const executable = (content: string) => ({ content, mode: 0o755 });
@@ -47,8 +47,7 @@ describe('launching Git repos: builds behind BinderHub\'s event stream', () => {
     await harness?.cleanup();
     await git?.stop();
     await index?.close();
-    const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+    removeImagesWithPrefix(prefix);
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { imagesCommand } from '../cli/images-command.js';
 import { readBuildEvents } from '../testing/build-events-client.js';
 import { GitHttpServer } from '../testing/git-http-server.js';
-import { bootLauncher, type Harness } from '../testing/launcher-harness.js';
+import { bootLauncher, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,8 +32,7 @@ describe('build tools, policy and shared builds', () => {
   after(async () => {
     await harness?.cleanup();
     await git?.stop();
-    const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+    removeImagesWithPrefix(prefix);
   });
 
   it('shows what a build would do through the API, without building', async () => {

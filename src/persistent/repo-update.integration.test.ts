@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { GitHttpServer } from '../testing/git-http-server.js';
-import { bootLauncher, eventually, type Harness } from '../testing/launcher-harness.js';
+import { bootLauncher, eventually, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
 import { AttendeeClient, OrganizerClient } from '../testing/workshop-client.js';
 
 const organizerToken = 'integration-organizer-token-abcdefghij';
@@ -24,8 +23,7 @@ describe('a workshop whose repo is updated', () => {
   after(async () => {
     await harness?.cleanup();
     await git?.stop();
-    const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+    removeImagesWithPrefix(prefix);
   });
 
   it('brings the new files into an attendee\'s home and never overwrites their edits', async () => {

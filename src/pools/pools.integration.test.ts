@@ -9,7 +9,7 @@ import { readBuildEvents } from '../testing/build-events-client.js';
 import { GitHttpServer, type TestRepo } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
 import { RedisPoolStore } from '../store/redis-pool-store.js';
-import { bootLauncher, eventually, launchSession, type Harness } from '../testing/launcher-harness.js';
+import { bootLauncher, eventually, launchSession, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
 import type { PoolStatus } from './pool-manager.js';
 
 interface Container { id: string; session: string; kind: string; pool: string; image: string; running: boolean }
@@ -173,8 +173,7 @@ describe('a repo pool following its ref', () => {
   after(async () => {
     await harness?.cleanup();
     await git?.stop();
-    const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+    removeImagesWithPrefix(prefix);
     rmSync(checkouts, { recursive: true, force: true });
   });
 

@@ -54,6 +54,12 @@ export function removeVolumesOf(instance: string): void {
   if (names.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...names], { stdio: 'ignore' });
 }
 
+/** Removes every image whose name starts with `prefix` (what a test's builds tagged). */
+export function removeImagesWithPrefix(prefix: string): void {
+  const images = execFileSync('docker', ['images', '-q', '--filter', `reference=${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (images.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(images)], { stdio: 'ignore' });
+}
+
 /**
  * Boots the real launcher on port 0 with a temp data directory, its own redis-server and a
  * unique instance label, so tests never touch each other's containers or keys.
