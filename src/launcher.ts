@@ -35,6 +35,7 @@ import { proxyFastPath } from './http/proxy-fast-path.js';
 import { PersistentServers } from './persistent/persistent-servers.js';
 import { BuiltWorkshopImages } from './persistent/workshop-images.js';
 import { WorkshopServers } from './persistent/workshop-servers.js';
+import { WorkshopWarmer } from './warmup/workshop-warmer.js';
 import { DockerHomeVolumes } from './runtime/docker-home-volumes.js';
 import { RedisPersistentServerStore } from './store/redis-persistent-server-store.js';
 
@@ -61,6 +62,7 @@ export interface RunningLauncher {
   reconciler: Reconciler;
   activity: ActivityRecorder;
   pools: PoolManager;
+  warmer: WorkshopWarmer;
   close(): Promise<void>;
 }
 
@@ -99,10 +101,15 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const imageUsage = new RedisImageUsage(redis, config.instance);
   const persistentStore = new RedisPersistentServerStore(redis, config.instance);
   const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
+  const workshopImages = new BuiltWorkshopImages({ config, builder, imageUsage, logger });
   const persistent = new PersistentServers({
     config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,
-    images: new BuiltWorkshopImages({ config, builder, imageUsage, logger }),
+    images: workshopImages,
     homeVolumes,
+  });
+  const warmer = new WorkshopWarmer({
+    config, sessions, workshops: workshopStores.workshops, attendees: workshopStores.attendees, images: workshopImages, pools,
+    servers: persistent, persistentStore, logger,
   });
   const workshopServers = new WorkshopServers({
     servers: persistent, store: persistentStore, sessions, routes, spawner, activity, logger, volumes: homeVolumes,
@@ -129,6 +136,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     rateLimiter: new RedisRateLimiter(redis, config.instance),
     workshopStores,
     workshopServers,
+    warmer,
     persistentServers: persistentStore,
     serverAccess: new ServerAccess(workshopStores),
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
@@ -148,6 +156,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   culler.start();
   reconciler.start();
   pools.start();
+  warmer.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ url }, 'nblaunch is listening');
@@ -172,7 +181,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       await drained;
       clearTimeout(timer);
       clearInterval(idleSweep);
-      await Promise.all([culler.stop(), reconciler.stop(), pools.stop()]);
+      await Promise.all([culler.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
       await activity.stop();
       await routes.stop();
       forwarder.close();
@@ -182,5 +191,5 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     })();
     return closing;
   };
-  return { url, port, deps, culler, reconciler, activity, pools, close };
+  return { url, port, deps, culler, reconciler, activity, pools, warmer, close };
 }

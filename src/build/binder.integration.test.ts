@@ -9,17 +9,10 @@ import { GitHttpServer } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
 import { bootLauncher, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
 import { makeLocalPackageIndex, type LocalPackageIndex } from '../testing/package-index.js';
+import { imageExists } from '../setup/host.js';
 
 const executable = (content: string) => ({ content, mode: 0o755 });
 const phases = (events: StreamedEvent[]) => events.map((event) => event.phase).filter((phase, index, all) => phase !== all[index - 1]);
-const imageExists = (tag: string) => {
-  try {
-    execFileSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('launching Git repos: builds behind BinderHub\'s event stream', () => {
   let git: GitHttpServer;

@@ -139,6 +139,12 @@ export const configSchema = z.strictObject({
     sessionHours: z.coerce.number().positive().default(12)
       .describe('How long an organizer or attendee stays signed in.'),
   }).prefault({}),
+  workshops: z.strictObject({
+    warmupMinutes: z.coerce.number().int().min(0).max(1440).default(30)
+      .describe('How long before a workshop\'s start time its image is built and its servers are warmed (started for registered attendees, or pooled while the link is anonymous).'),
+    warmServers: z.coerce.number().int().min(0).max(1000).default(30)
+      .describe('Servers a new workshop warms by default (organizers can change it per workshop). Never more than the free capacity.'),
+  }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)
       .describe('How often Docker and Redis are compared and orphans removed.'),

@@ -13,6 +13,7 @@ import type { WorkshopStores } from '../workshops/workshop-stores.js';
 import type { PoolManager } from '../pools/pool-manager.js';
 import type { ServerAccess } from '../auth/server-access.js';
 import type { PersistentServerStore } from '../persistent/persistent-server-store.js';
+import type { WorkshopWarmer } from '../warmup/workshop-warmer.js';
 import type { WorkshopServers } from '../persistent/workshop-servers.js';
 
 /** What the routers need from the rest of the launcher. */
@@ -29,6 +30,7 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   workshopStores: WorkshopStores;
   workshopServers: WorkshopServers;
+  warmer: Pick<WorkshopWarmer, 'status' | 'warmNow'>;
   /** Persistent servers, running or stopped: the proxy explains a stopped one to its owner. */
   persistentServers: PersistentServerStore;
   /** Who may reach a persistent server. */

@@ -1,7 +1,9 @@
+import type { ServerHandoffStore } from '../auth/server-handoff-store.js';
 import type { RateLimiter } from '../build/rate-limiter.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkshopServers } from '../persistent/workshop-servers.js';
+import type { WorkshopWarmer } from '../warmup/workshop-warmer.js';
 import { AttendeeAdmin } from '../workshops/attendee-admin.js';
 import { WorkshopAdmin } from '../workshops/workshop-admin.js';
 import type { WorkshopStores } from '../workshops/workshop-stores.js';
@@ -14,6 +16,8 @@ export interface WorkshopAppDeps {
   workshopStores: WorkshopStores;
   /** Attendees' persistent servers and their files. */
   workshopServers: WorkshopServers;
+  /** Builds images and warms servers ahead of each workshop. */
+  warmer: Pick<WorkshopWarmer, 'status' | 'warmNow'>;
 }
 
 export interface WorkshopAdmins {

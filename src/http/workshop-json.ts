@@ -1,9 +1,10 @@
 import type { Attendee } from '../workshops/attendee.js';
+import type { WarmupStatus } from '../warmup/workshop-warmer.js';
 import type { WorkshopStatus } from '../workshops/workshop-admin.js';
-import { repoLaunchPath, type Workshop } from '../workshops/workshop.js';
+import { repoLaunchPath, warmServersOf, type Workshop } from '../workshops/workshop.js';
 
-/** A workshop as the API shows it: its fields, its link, and whether the link is anonymous or asks for sign-in. */
-export function workshopJson(workshop: Workshop, status: WorkshopStatus, publicBase: string) {
+/** A workshop as the API shows it: its fields, its link, whether the link is anonymous or asks for sign-in, and its warm-up. */
+export function workshopJson(workshop: Workshop, status: WorkshopStatus, warmup: WarmupStatus, publicBase: string, defaultWarmServers: number) {
   return {
     slug: workshop.slug,
     title: workshop.title,
@@ -12,10 +13,12 @@ export function workshopJson(workshop: Workshop, status: WorkshopStatus, publicB
     startsAt: workshop.startsAt,
     endsAt: workshop.endsAt,
     limits: workshop.limits,
+    warmServers: warmServersOf(workshop, defaultWarmServers),
     createdAt: workshop.createdAt,
     endedAt: workshop.endedAt ?? null,
     mode: status.mode,
     activeAttendees: status.activeAttendees,
+    warmup,
   };
 }
 

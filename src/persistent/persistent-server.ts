@@ -23,6 +23,8 @@ export interface PersistentServer {
   startedAt?: number;
   stoppedAt?: number;
   stopReason?: StopReason;
+  /** When its attendee first opened it; none while only warmed ahead of the workshop. */
+  firstOpenedAt?: number;
   /** The newest activity seen up to its last stop. */
   lastActivity?: number;
 }

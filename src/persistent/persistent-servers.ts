@@ -5,6 +5,7 @@ import type { ActivityRecorder } from '../proxy/activity-recorder.js';
 import type { ServerOwner } from '../proxy/route-store.js';
 import type { RouteTable } from '../proxy/route-table.js';
 import { serverBaseUrl } from '../proxy/server-path.js';
+import { warmUpJupyter } from '../runtime/jupyter-status.js';
 import { homeVolumeLabels, labelKeys } from '../runtime/labels.js';
 import type { ServerHandle, Spawner } from '../runtime/spawner.js';
 import { newServerToken } from '../sessions/ids.js';
@@ -31,7 +32,7 @@ export interface OpenedServer {
   token: string;
   /** False when the server was already running. */
   started: boolean;
-  /** True on the very first start, when the home volume was new (the workshop's file is there to open). */
+  /** True the first time the attendee opens it (the workshop's file is there to open), even when it was warmed before. */
   fresh: boolean;
 }
 
@@ -72,7 +73,23 @@ export class PersistentServers implements PersistentServerControl {
   open(workshop: Workshop, owner: ServerOwner): Promise<OpenedServer> {
     if (isOver(workshop, new Date(this.now()))) return Promise.reject(workshopEnded(workshop));
     const id = persistentServerId(owner);
-    return this.serial.run(id, async () => (await this.running(id)) ?? this.start(workshop, owner, id));
+    return this.serial.run(id, async () => this.markOpened((await this.running(id)) ?? (await this.start(workshop, owner, id))));
+  }
+
+  /**
+   * Starts the server of an attendee who never had one, ahead of the workshop, in the start
+   * queue's background lane and without taking a pooled server's slot; idle time counts from
+   * the workshop's start. Resolves to false when the attendee already has a server (running or
+   * stopped: a warm-up never restarts what idled out).
+   */
+  warm(workshop: Workshop, owner: ServerOwner): Promise<boolean> {
+    if (isOver(workshop, new Date(this.now()))) return Promise.resolve(false);
+    const id = persistentServerId(owner);
+    return this.serial.run(id, async () => {
+      if (await this.deps.store.get(id)) return false;
+      await this.start(workshop, owner, id, { warm: true });
+      return true;
+    });
   }
 
   stop(id: string, reason: StopReason): Promise<void> {
@@ -102,12 +119,20 @@ export class PersistentServers implements PersistentServerControl {
     return { id, path: serverBaseUrl(id), token: session.token, started: false, fresh: false };
   }
 
-  private async start(workshop: Workshop, owner: ServerOwner, id: string): Promise<OpenedServer> {
+  /** The first open by the attendee is noted, so a warmed server still opens at the workshop's file. */
+  private async markOpened(opened: OpenedServer): Promise<OpenedServer> {
+    const server = await this.deps.store.get(opened.id);
+    if (!server || server.firstOpenedAt !== undefined) return { ...opened, fresh: false };
+    await this.deps.store.save({ ...server, firstOpenedAt: this.now() });
+    return { ...opened, fresh: true };
+  }
+
+  private async start(workshop: Workshop, owner: ServerOwner, id: string, options: { warm?: boolean } = {}): Promise<OpenedServer> {
     const { store, sessions, starter, spawner, images, config, logger } = this.deps;
     const existing = await store.get(id);
     const image = await images.imageFor(workshop, existing?.image);
     const address = ownerAddress(owner);
-    await this.reserve(id, address);
+    await this.reserve(id, address, options.warm === true);
     const started = this.now();
     const server: PersistentServer = {
       ...existing, id, workshop: owner.workshop, attendeeId: owner.attendeeId, token: existing?.token ?? newServerToken(),
@@ -126,7 +151,9 @@ export class PersistentServers implements PersistentServerControl {
         id, image, token: server.token, limits: workshop.limits, resume: existing !== null,
         labels: { [labelKeys.kind]: 'persistent', [labelKeys.workshop]: owner.workshop, [labelKeys.attendee]: owner.attendeeId },
         home: { name: server.volume, labels: homeVolumeLabels(config.instance, owner.workshop, owner.attendeeId) },
-      });
+      }, options.warm ? { background: true } : {});
+      // Jupyter's first page render is slow; a warmed server takes it before its attendee arrives.
+      if (options.warm) await warmUpJupyter(handle, serverBaseUrl(id), server.token);
     } catch (error) {
       await sessions.release(id, address).catch(() => undefined);
       await store.save({ ...server, state: 'stopped', stoppedAt: this.now() }).catch(() => undefined);
@@ -134,28 +161,29 @@ export class PersistentServers implements PersistentServerControl {
     } finally {
       clearInterval(renewing);
     }
-    await this.record(server, handle, address, Date.parse(workshop.endsAt));
-    logger.info({ server: id, workshop: owner.workshop, attendeeId: owner.attendeeId, resumed: existing !== null, startMs: this.now() - started }, 'persistent server started');
+    const idleFrom = options.warm ? Date.parse(workshop.startsAt) : 0;
+    await this.record(server, handle, address, Date.parse(workshop.endsAt), idleFrom);
+    logger.info({ server: id, workshop: owner.workshop, attendeeId: owner.attendeeId, resumed: existing !== null, warm: options.warm === true, startMs: this.now() - started }, 'persistent server started');
     return { id, path: serverBaseUrl(id), token: server.token, started: true, fresh: existing === null };
   }
 
-  private async reserve(id: string, address: string): Promise<void> {
+  private async reserve(id: string, address: string, warm: boolean): Promise<void> {
     const { sessions, pools, config } = this.deps;
     const limits = { maxServers: config.capacity.maxServers, maxServersPerIp: 1 };
     let outcome = await sessions.reserve(id, address, limits);
-    if (outcome === 'full' && pools && (await pools.makeRoom())) outcome = await sessions.reserve(id, address, limits);
+    if (outcome === 'full' && !warm && pools && (await pools.makeRoom())) outcome = await sessions.reserve(id, address, limits);
     if (outcome !== 'ok') {
       throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. Your files are safe; try again in a minute.`);
     }
   }
 
-  private async record(server: PersistentServer, handle: ServerHandle, address: string, endsAt: number): Promise<void> {
+  private async record(server: PersistentServer, handle: ServerHandle, address: string, endsAt: number, idleFrom: number): Promise<void> {
     const { sessions, routes, store } = this.deps;
     const owner = { workshop: server.workshop, attendeeId: server.attendeeId };
     const now = this.now();
     const session: SessionRecord = {
       id: server.id, token: server.token, image: server.image, clientIp: address, containerId: handle.containerId,
-      host: handle.host, port: handle.port, createdAt: now, expiresAt: endsAt, owner,
+      host: handle.host, port: handle.port, createdAt: now, expiresAt: endsAt, owner, ...(idleFrom > now ? { idleFrom } : {}),
     };
     try {
       await sessions.save(session);

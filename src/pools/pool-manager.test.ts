@@ -187,4 +187,31 @@ describe('PoolManager', () => {
     await t.pools.settled();
     assert.equal((await t.readyIds()).length, ready);
   });
+
+  it('keeps a pool set at run time (a workshop warm-up): filled, handed out by image, moved to a new image, drained at size 0', async () => {
+    const t = poolHarness({ settings: { capacity } });
+    t.pools.setPool('workshop/intro', 'nblaunch/ws:1', 2);
+    await t.refresh();
+    assert.equal((await t.readyIds('workshop/intro')).length, 2);
+    assert.deepEqual((await t.pools.status())['workshop/intro'], { image: 'nblaunch/ws:1', ready: 2, starting: 0, size: 2 });
+
+    const launched = await t.manager.launch('10.0.0.1', { image: 'nblaunch/ws:1' });
+    assert.equal(t.spawner.servers.get(launched.id)?.labels[labelKeys.pool], 'workshop/intro', 'the launch was a pool hit');
+    await t.pools.settled();
+
+    t.pools.setPool('workshop/intro', 'nblaunch/ws:2', 2);
+    await t.refresh();
+    const ready = (await t.store.snapshot()).ready.filter((server) => server.pool === 'workshop/intro');
+    assert.deepEqual(ready.map((server) => server.image), ['nblaunch/ws:2', 'nblaunch/ws:2'], 'the old image drained');
+
+    t.pools.setPool('workshop/intro', 'nblaunch/ws:2', 0);
+    await t.refresh();
+    assert.deepEqual(await t.readyIds('workshop/intro'), []);
+    assert.deepEqual([...t.spawner.servers.keys()], [launched.id], 'only the handed-out server is left');
+  });
+
+  it('refuses to set a pool that follows a repo', () => {
+    const t = poolHarness({ settings: { capacity, pool: { repos: [`${repoPool}=1`] } }, images: { [repoPool]: 'nblaunch-build/pool:abc' } });
+    assert.throws(() => t.pools.setPool(repoPool, 'other:1', 1), /follows a repo/);
+  });
 });

@@ -80,6 +80,19 @@ export class PoolManager implements WarmPools {
     return false;
   }
 
+  /**
+   * Sets a pool of a given image and size at run time (a workshop's warm-up), beside the
+   * configured ones: a new image drains the old servers, size 0 drains the pool.
+   */
+  setPool(key: string, image: string, size: number): void {
+    const state = this.pools.get(key);
+    if (state?.repo) throw new Error(`the pool "${key}" follows a repo and cannot be set`);
+    if (state && state.image === image && state.size === size) return;
+    if (state) Object.assign(state, size === 0 ? { size } : { image, size, imageReady: true });
+    else if (size > 0) this.pools.set(key, { key, size, image, imageReady: true, queued: 0 });
+    void this.refreshOnce().catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'pool pass failed'));
+  }
+
   /** One pass: follow repo refs, drain and recycle, top up. Passes never overlap; one asked for during a pass runs after it. */
   refreshOnce(): Promise<void> {
     if (this.running) {

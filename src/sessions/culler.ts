@@ -66,7 +66,7 @@ export class Culler {
   /** Asks the server itself only when the launcher saw no activity for the idle limit. */
   private async reasonFor(session: SessionRecord, routeActivity: Map<string, number>, now: number): Promise<EndReason | null> {
     const limits = { idleTimeoutMs: this.deps.idleTimeoutMs };
-    let lastActivity = Math.max(session.createdAt, routeActivity.get(session.id) ?? 0, this.deps.activity.pendingFor(session.id) ?? 0);
+    let lastActivity = Math.max(session.createdAt, session.idleFrom ?? 0, routeActivity.get(session.id) ?? 0, this.deps.activity.pendingFor(session.id) ?? 0);
     const reason = cullReason(session, lastActivity, now, limits);
     if (reason !== 'idle') return reason;
     const reported = await this.deps.probe(session).catch(() => null);

@@ -20,6 +20,8 @@ export interface SessionRecord {
    * workshop's end, for information) and stops rather than ends.
    */
   owner?: ServerOwner;
+  /** Idle time counts from here when it is later than the start: a server warmed before its workshop begins. */
+  idleFrom?: number;
 }
 
 export interface EndedSession {

@@ -26,6 +26,7 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
     createdAt: Number(hash.createdAt),
     expiresAt: Number(hash.expiresAt),
     ...(hash.repo ? { repo: hash.repo } : {}),
+    ...(hash.idleFrom ? { idleFrom: Number(hash.idleFrom) } : {}),
     ...(hash.workshop && hash.attendeeId ? { owner: { workshop: hash.workshop, attendeeId: hash.attendeeId } } : {}),
   };
 }

@@ -46,16 +46,16 @@ export class AttendeeClient {
     return new AttendeeClient(base, slug, cookie);
   }
 
-  /** Clicks "Open my server": resolves to the server's path and Jupyter token. */
-  async openServer(): Promise<{ id: string; path: string; token: string }> {
+  /** Clicks "Open my server": resolves to the server's path and Jupyter token, whether it had to start, and the page it opens at. */
+  async openServer(): Promise<{ id: string; path: string; token: string; started: boolean; open: string }> {
     if (!this.csrf) {
       const page = await (await fetch(`${this.base()}/w/${this.slug}`, { headers: { cookie: this.cookie, accept: 'text/html' } })).text();
       this.csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
     }
     const response = await fetch(`${this.base()}/w/${this.slug}/open`, { method: 'POST', headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, accept: 'application/json' } });
-    const body = await response.json() as { id: string; token: string; message?: string };
+    const body = await response.json() as { id: string; token: string; started: boolean; open: string; message?: string };
     if (response.status !== 200) throw new Error(`opening the server answered ${response.status}: ${body.message}`);
-    return { id: body.id, path: `/s/${body.id}/`, token: body.token };
+    return { id: body.id, path: `/s/${body.id}/`, token: body.token, started: body.started, open: body.open };
   }
 
   /** A request to a server path with this attendee's cookie (and the server's token, when given). */

@@ -15,8 +15,19 @@ describe('workshopFromInput', () => {
       startsAt: '2030-05-01T09:00:00.000Z',
       endsAt: '2030-05-01T17:00:00.000Z',
       limits: { memoryMb: settings.server.memoryMb, cpus: settings.server.cpus },
+      warmServers: settings.workshops.warmServers,
       createdAt: '2030-04-01T00:00:00.000Z',
     });
+  });
+
+  it('takes how many servers to warm, 0 to 1000, and lets a patch change it', () => {
+    const workshop = workshopFromInput({ ...base, warmServers: 12 }, settings, now);
+    assert.equal(workshop.warmServers, 12);
+    assert.equal(applyWorkshopPatch(workshop, { warmServers: 0 }, settings).warmServers, 0);
+    assert.equal(applyWorkshopPatch(workshop, { title: 'Renamed' }, settings).warmServers, 12);
+    for (const warmServers of [-1, 1001, 2.5, '4']) {
+      assert.throws(() => workshopFromInput({ ...base, warmServers }, settings, now), { status: 400, message: /warmServers/ }, String(warmServers));
+    }
   });
 
   it('accepts slugs of 2 to 40 lower-case letters, digits and dashes, starting with a letter or digit', () => {

@@ -5,7 +5,7 @@ import { specFromUrl } from '../repos/repo-spec.js';
 import { assertSpecAllowed } from '../repos/spec-policy.js';
 import { slugPattern, type Workshop, type WorkshopRepo } from './workshop.js';
 
-export type WorkshopSettings = Pick<Config, 'repos' | 'git' | 'policy' | 'server'>;
+export type WorkshopSettings = Pick<Config, 'repos' | 'git' | 'policy' | 'server' | 'workshops'>;
 
 const isoTime = z.iso.datetime({ offset: true, error: 'an ISO 8601 time with a time zone, e.g. 2030-05-01T09:00:00Z' });
 
@@ -29,6 +29,7 @@ const fields = {
   startsAt: isoTime,
   endsAt: isoTime,
   limits: limitsInput.optional(),
+  warmServers: z.number().int().min(0, 'a number of servers, 0 or more').max(1000, 'at most 1000').optional(),
 };
 
 const createInput = z.strictObject(fields);
@@ -67,6 +68,7 @@ export function workshopFromInput(input: unknown, settings: WorkshopSettings, no
     startsAt: new Date(parsed.startsAt).toISOString(),
     endsAt: new Date(parsed.endsAt).toISOString(),
     limits: { memoryMb: parsed.limits?.memoryMb ?? settings.server.memoryMb, cpus: parsed.limits?.cpus ?? settings.server.cpus },
+    warmServers: parsed.warmServers ?? settings.workshops.warmServers,
     createdAt: now.toISOString(),
   };
 }
@@ -83,6 +85,7 @@ export function applyWorkshopPatch(current: Workshop, input: unknown, settings: 
     ...(patch.startsAt !== undefined ? { startsAt: new Date(patch.startsAt).toISOString() } : {}),
     ...(patch.endsAt !== undefined ? { endsAt: new Date(patch.endsAt).toISOString() } : {}),
     limits: { ...current.limits, ...patch.limits },
+    ...(patch.warmServers !== undefined ? { warmServers: patch.warmServers } : {}),
   };
   if (patch.repo === null) delete next.repo;
   else if (patch.repo !== undefined) next.repo = resolveRepo(patch.repo, settings);

@@ -24,6 +24,8 @@ export interface Workshop {
   startsAt: string;
   endsAt: string;
   limits: WorkshopLimits;
+  /** How many servers to warm before the start time; none recorded: the launcher's `workshops.warmServers`. */
+  warmServers?: number;
   createdAt: string;
   endedAt?: string;
 }
@@ -39,4 +41,9 @@ export function isOver(workshop: Workshop, now = new Date()): boolean {
 export function repoLaunchPath(repo: WorkshopRepo): string {
   const query = repo.file ? `?labpath=${encodeURIComponent(repo.file)}` : '';
   return `/v2/${repo.provider}/${repo.spec}${query}`;
+}
+
+/** How many servers the workshop warms: its own setting, or the launcher's default for workshops made before there was one. */
+export function warmServersOf(workshop: Workshop, launcherDefault: number): number {
+  return workshop.warmServers ?? launcherDefault;
 }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { organizerOf, requireOrganizer } from '../../auth/organizer-auth.js';
 import { LauncherError } from '../../errors/launcher-error.js';
+import { logChange } from '../../workshops/workshop-admin.js';
 import { slugPattern, type Workshop } from '../../workshops/workshop.js';
 import { publicBaseUrl } from '../context.js';
 import { readJson } from '../request-body.js';
@@ -16,7 +17,7 @@ export function validSlug(slug: string | undefined): string {
 
 /**
  * `POST|GET /api/workshops`, `GET|PATCH|DELETE /api/workshops/<slug>`, `POST /api/workshops/<slug>/end`,
- * `GET /api/workshops/<slug>/export`, `DELETE /api/workshops/<slug>/volumes`: organizers only.
+ * `POST /api/workshops/<slug>/warm`, `GET /api/workshops/<slug>/export`, `DELETE /api/workshops/<slug>/volumes`: organizers only.
  */
 export function workshopsApi(deps: WorkshopAppDeps): Router {
   const router = new Router({ prefix: '/api/workshops' });
@@ -24,7 +25,9 @@ export function workshopsApi(deps: WorkshopAppDeps): Router {
   const servers = deps.workshopServers;
   const organizerOnly = requireOrganizer(deps.workshopStores);
 
-  const present = async (ctx: Context, workshop: Workshop) => workshopJson(workshop, await workshops.status(workshop.slug), publicBaseUrl(ctx, deps.config));
+  const present = async (ctx: Context, workshop: Workshop) => workshopJson(
+    workshop, await workshops.status(workshop.slug), await deps.warmer.status(workshop), publicBaseUrl(ctx, deps.config), deps.config.workshops.warmServers,
+  );
 
   router.post('/', organizerOnly, async (ctx) => {
     const created = await workshops.create(await readJson(ctx), organizerOf(ctx));
@@ -63,6 +66,15 @@ export function workshopsApi(deps: WorkshopAppDeps): Router {
     const ended = await workshops.end(validSlug(ctx.params.slug), organizerOf(ctx));
     const serversStopped = await servers.stopWorkshop(ended.slug, 'workshop-ended');
     ctx.body = { ...(await present(ctx, ended)), serversStopped };
+  });
+
+  // Builds the image and warms servers now rather than `workshops.warmupMinutes` before the start.
+  router.post('/:slug/warm', organizerOnly, async (ctx) => {
+    const workshop = await workshops.get(validSlug(ctx.params.slug));
+    const warmup = await deps.warmer.warmNow(workshop.slug);
+    logChange(deps.logger, organizerOf(ctx), 'workshop-warm-up-requested', workshop.slug);
+    ctx.status = 202;
+    ctx.body = warmup;
   });
 
   router.get('/:slug/export', organizerOnly, async (ctx) => {

@@ -6,6 +6,8 @@ import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { silentLogger } from '../../log/testing.js';
 import { persistentHarness, type PersistentHarness } from '../../persistent/testing/persistent-harness.js';
+import { RecordingPools } from '../../warmup/testing/recording-pools.js';
+import { WorkshopWarmer } from '../../warmup/workshop-warmer.js';
 import { memoryWorkshopStores } from '../../workshops/testing/memory-workshop-stores.js';
 import { errorHandler } from '../error-handler.js';
 import { workshopRouters } from '../routes/workshop-routers.js';
@@ -29,7 +31,11 @@ export async function startWorkshopTestApp(overrides: Record<string, unknown> = 
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.use(errorHandler(logger));
-  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores, workshopServers: servers.workshopServers })) {
+  const warmer = new WorkshopWarmer({
+    config, sessions: servers.sessions, workshops: stores.workshops, attendees: stores.attendees, images: servers.images, pools: new RecordingPools(),
+    servers: servers.servers, persistentStore: servers.store, logger,
+  });
+  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores, workshopServers: servers.workshopServers, warmer })) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
