@@ -77,7 +77,6 @@ describe('detectBuildPlan: environments nblaunch does not build yet', () => {
     ['install.R', { 'binder/install.R': '' }, /is for R,/],
     ['DESCRIPTION', { DESCRIPTION: 'Package: x\n' }, /is for R,/],
     ['runtime.txt', { 'runtime.txt': 'r-4.1-2021-10-01\n' }, /is for R \(r-4\.1-2021-10-01\)/],
-    ['environment.yml', { 'environment.yml': 'dependencies: [numpy]\n' }, /no conda in nblaunch's base image.*requirements\.txt/],
     ['Pipfile', { Pipfile: '' }, /Pipenv/],
     ['Pipfile.lock', { 'Pipfile.lock': '{}' }, /Pipenv/],
   ];
@@ -93,7 +92,11 @@ describe('detectBuildPlan: environments nblaunch does not build yet', () => {
   it('names the first one in repo2docker\'s order when several are there', async () => {
     await refused({ 'environment.yml': '', Pipfile: '', 'default.nix': '', 'install.R': '' }, 'unsupported-environment', /default\.nix/);
     await refused({ 'environment.yml': '', Pipfile: '', 'install.R': '' }, 'unsupported-environment', /install\.R/);
-    await refused({ Pipfile: '', 'environment.yml': '' }, 'unsupported-environment', /environment\.yml/);
+  });
+
+  it('builds environment.yml rather than refusing a Pipfile after it, as repo2docker picks conda first', async () => {
+    const result = await plan({ Pipfile: '', 'environment.yml': 'dependencies: [numpy]\n' });
+    assert.deepEqual(result.buildpacks, ['environment-yml']);
   });
 
   it('ignores DESCRIPTION at the root when binder/ is used, like repo2docker', async () => {

@@ -126,4 +126,29 @@ describe('generated Dockerfiles build on the real Docker engine', () => {
     const sources = await runIn(name, 'cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null; ls /tmp');
     assert.ok(!sources.some((line) => line.includes('nblaunch-apt')), sources.join('\n'));
   });
+
+  it('environment.yml without conda: its packages from a local index, a pip: entry from the repo, requirements.txt ignored', async (t) => {
+    const index = await makeLocalPackageIndex(join(work, 'conda-index'), baseImage, 'hello from environment.yml');
+    t.after(() => index.close());
+
+    const dir = join(work, 'conda-repo');
+    await writeTree(dir, {
+      'binder/environment.yml': [
+        'name: course', 'channels: [conda-forge]', 'dependencies:', '  - python=3.11', '  - conda-forge::nblaunch-hello=1.0', '  - libgcc-ng', '  - pip',
+        '  - pip:', '    - -r extra.txt', '',
+      ].join('\n'),
+      'binder/extra.txt': 'nblaunch-hello==1.0\n',
+      'requirements.txt': 'no-such-package-anywhere==9\n',
+      'index.ipynb': '{}',
+    });
+    const name = tag('conda');
+    const built = await build(dir, name, { pipIndexUrl: index.url }, 'host');
+    images.add(built.id);
+    assert.deepEqual(built.plan.buildpacks, ['environment-yml']);
+    assert.match(built.log, /Successfully installed nblaunch-hello-1\.0/);
+    assert.match(built.log, /Requirement already satisfied: nblaunch-hello==1\.0/, 'the pip: entry ran from binder/, after the repo was copied');
+    assert.ok(!index.requested.some((path) => path.includes('no-such-package')), 'requirements.txt was ignored');
+    const [greeting] = await runIn(name, 'python3 -c "import nblaunch_hello; print(nblaunch_hello.greet())"');
+    assert.equal(greeting, 'hello from environment.yml');
+  });
 });

@@ -1,5 +1,6 @@
 import { aptBuildpack } from './apt.js';
 import type { Buildpack } from './buildpack.js';
+import { environmentYmlBuildpack } from './environment-yml.js';
 import { postBuildBuildpack } from './post-build.js';
 import { pythonPackageBuildpack } from './python-package.js';
 import { pythonRequirementsBuildpack } from './python-requirements.js';
@@ -8,6 +9,7 @@ import { startBuildpack } from './start.js';
 /** Buildpacks of a non-Dockerfile environment, in the order they are detected and rendered. */
 export const buildpacks: readonly Buildpack[] = [
   aptBuildpack,
+  environmentYmlBuildpack,
   pythonRequirementsBuildpack,
   pythonPackageBuildpack,
   postBuildBuildpack,

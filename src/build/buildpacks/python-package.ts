@@ -1,4 +1,5 @@
 import type { Buildpack } from './buildpack.js';
+import { hasCondaEnvironment } from './environment-yml.js';
 import { pipRun } from './pip.js';
 
 /**
@@ -8,6 +9,7 @@ import { pipRun } from './pip.js';
 export const pythonPackageBuildpack: Buildpack = {
   name: 'python-package',
   async detect(config) {
+    if (hasCondaEnvironment(config)) return null;
     const file = ['setup.py', 'pyproject.toml'].find((name) => config.hasAtRootOnly(name));
     return file === undefined ? null : [`${file}: pip install . after the repo is copied`];
   },

@@ -1,5 +1,6 @@
 import { notebookHome, notebookOwner } from '../base-image.js';
 import type { Buildpack, ConfigFiles } from './buildpack.js';
+import { hasCondaEnvironment } from './environment-yml.js';
 import { pipRun } from './pip.js';
 
 /**
@@ -22,7 +23,7 @@ async function standAlone(config: ConfigFiles): Promise<boolean> {
 export const pythonRequirementsBuildpack: Buildpack = {
   name: 'python-requirements',
   async detect(config) {
-    if (!config.has('requirements.txt')) return null;
+    if (!config.has('requirements.txt') || hasCondaEnvironment(config)) return null;
     const path = config.path('requirements.txt');
     const when = (await standAlone(config)) ? 'before the repo is copied' : 'after the repo is copied (it refers to files in the repo)';
     return [`requirements.txt: pip install -r ${path}, ${when}`];

@@ -11,6 +11,8 @@ interface Unsupported {
   /** Also asked for by runtime.txt `r-…`. */
   runtimeR?: boolean;
   advice?: string;
+  /** Built by nblaunch: detection stops here, as repo2docker's picks this buildpack over those after it. */
+  supported?: boolean;
 }
 
 /** repo2docker's buildpacks that come before Python, in its order: the first one found is named. */
@@ -19,10 +21,7 @@ const beforePython: Unsupported[] = [
   { kind: 'Nix', names: ['default.nix'] },
   { kind: 'R', names: ['install.R'], runtimeR: true },
   { kind: 'R', names: ['DESCRIPTION'], rootOnly: true },
-  {
-    kind: 'conda', names: ['environment.yml'],
-    advice: ' There is no conda in nblaunch\'s base image yet: list pip packages in requirements.txt and Debian packages in apt.txt instead.',
-  },
+  { kind: 'conda', names: ['environment.yml'], supported: true },
   { kind: 'Pipenv', names: ['Pipfile', 'Pipfile.lock'], advice: ' List the packages in requirements.txt instead.' },
 ];
 
@@ -32,6 +31,7 @@ export async function refuseUnsupported(config: ConfigFiles): Promise<void> {
   for (const entry of beforePython) {
     if (entry.runtimeR && runtime?.kind === 'r') throw unsupported(config.path('runtime.txt'), `R (${runtime.text})`, '');
     const name = entry.names.find((candidate) => (entry.rootOnly ? config.hasAtRootOnly(candidate) : config.has(candidate)));
+    if (name !== undefined && entry.supported) return;
     if (name !== undefined) throw unsupported(config.path(name), entry.kind, entry.advice ?? '');
   }
 }
