@@ -37,10 +37,10 @@ describe('nblaunch workshop', () => {
   });
 
   it('creates, lists and shows a workshop', async () => {
-    assert.equal(await run([...create, '--repo', 'https://github.com/o/r', '--file', 'a.ipynb', '--memory-mb', '2048']), 0);
+    assert.equal(await run([...create, '--repo', 'https://github.com/o/r', '--file', 'a.ipynb', '--memory-mb', '2048', '--warm-servers', '12']), 0);
     assert.deepEqual(io.lines, ['created py: https://nb.example.org/w/py']);
     const stored = await stores.workshops.get('py');
-    assert.deepEqual([stored?.repo?.spec, stored?.repo?.file, stored?.limits.memoryMb, stored?.limits.cpus], ['o/r/HEAD', 'a.ipynb', 2048, config.server.cpus]);
+    assert.deepEqual([stored?.repo?.spec, stored?.repo?.file, stored?.limits.memoryMb, stored?.limits.cpus, stored?.warmServers], ['o/r/HEAD', 'a.ipynb', 2048, config.server.cpus, 12]);
     assert.equal(await run(['list']), 0);
     assert.match(io.lines[1]!, /^py\tanonymous\t0 attendees\t2030-05-01T09:00:00.000Z\t/);
     assert.equal(await run(['show', 'py']), 0);

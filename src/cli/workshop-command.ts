@@ -14,7 +14,8 @@ import { processIo, type CliIo } from './cli-io.js';
 import { withRedis } from './with-redis.js';
 
 export const workshopUsage = `usage:
-  nblaunch workshop create <slug> --title T --starts ISO --ends ISO [--repo URL [--ref REF] [--file PATH]] [--memory-mb N] [--cpus N]
+  nblaunch workshop create <slug> --title T --starts ISO --ends ISO [--repo URL [--ref REF] [--file PATH]] [--memory-mb N] [--cpus N] [--warm-servers N]
+      --warm-servers: servers to warm before the start (default workshops.warmServers); the launcher does the warming.
   nblaunch workshop list
   nblaunch workshop show <slug>
   nblaunch workshop import-attendees <slug> <file.csv | file.txt | -> [--links OUT.csv]
@@ -35,7 +36,7 @@ export interface WorkshopCommandContext {
 const options = {
   title: { type: 'string' }, starts: { type: 'string' }, ends: { type: 'string' },
   repo: { type: 'string' }, ref: { type: 'string' }, file: { type: 'string' },
-  'memory-mb': { type: 'string' }, cpus: { type: 'string' },
+  'memory-mb': { type: 'string' }, cpus: { type: 'string' }, 'warm-servers': { type: 'string' },
   links: { type: 'string' }, reissue: { type: 'boolean' }, out: { type: 'string' },
 } as const;
 
@@ -52,6 +53,7 @@ function createInput(slug: string, values: Record<string, string | boolean | und
     slug, title: values.title, startsAt: values.starts, endsAt: values.ends,
     ...(values.repo ? { repo: { url: values.repo, ...(values.ref ? { ref: values.ref } : {}), ...(values.file ? { file: values.file } : {}) } } : {}),
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
+    ...(values['warm-servers'] !== undefined ? { warmServers: number('warm-servers') } : {}),
   };
 }
 
