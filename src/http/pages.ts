@@ -26,9 +26,13 @@ export function fill(text: string, values: Record<string, string | number>): str
   ));
 }
 
+/** A piece of a page (a template shared by pages), filled: insert it into a page as `{{{name}}}`. */
+export function renderPart(name: string, values: Record<string, string | number> = {}): string {
+  return fill(template(name), values);
+}
+
 export function renderPage(name: string, title: string, values: Record<string, string | number> = {}, head = ''): string {
-  const body = fill(template(name), values);
-  return fill(template('layout'), { title, body, head });
+  return fill(template('layout'), { title, body: renderPart(name, values), head });
 }
 
 export interface MessagePage {
@@ -63,6 +67,7 @@ export const staticFiles: Record<string, { file: URL; type: string }> = {
   'binder.js': { file: new URL('static/binder.js', webDir), type: javascript },
   'share.js': { file: new URL('static/share.js', webDir), type: javascript },
   'organizer-dashboard.js': { file: new URL('static/organizer-dashboard.js', webDir), type: javascript },
+  'workshop-form.js': { file: new URL('static/workshop-form.js', webDir), type: javascript },
   'vendor/ansi_up.js': { file: new URL('../node_modules/ansi_up/ansi_up.js', webDir), type: javascript },
 };
 

@@ -1,7 +1,10 @@
-// The organizer dashboard: the workshop list and create form, and one workshop's page.
-// Everything goes through the REST API (docs/api.md) with the session's CSRF token.
+// The organizer dashboard: the workshop list and create form, and one workshop's page (its
+// attendees, import, links, end, edit and delete). Everything goes through the REST API
+// (docs/api.md) with the session's CSRF token; the workshop forms' fields are in workshop-form.js.
 (function () {
   'use strict';
+
+  var workshopForm = window.nblaunchWorkshopForm;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -82,31 +85,27 @@
 
     byId('create-workshop-form').addEventListener('submit', function (event) {
       event.preventDefault();
-      var form = new FormData(event.target);
-      var value = function (name) { return String(form.get(name) || '').trim(); };
       var createError = byId('create-error');
-      var startsAt = new Date(value('startsAt'));
-      var endsAt = new Date(value('endsAt'));
-      if (isNaN(startsAt.getTime()) || isNaN(endsAt.getTime())) {
-        showError(createError, 'Give the start and end times.');
+      var body;
+      try {
+        body = workshopForm.read(event.target);
+      } catch (error) {
+        showError(createError, error.message);
         return;
       }
-      var body = { slug: value('slug'), title: value('title'), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
-      if (value('repoUrl')) {
-        body.repo = { url: value('repoUrl') };
-        if (value('repoRef')) body.repo.ref = value('repoRef');
-        if (value('repoFile')) body.repo.file = value('repoFile');
-      }
-      var limits = {};
-      if (value('memoryMb')) limits.memoryMb = Number(value('memoryMb'));
-      if (value('cpus')) limits.cpus = Number(value('cpus'));
-      if (Object.keys(limits).length > 0) body.limits = limits;
+      body.slug = byId('create-slug').value.trim();
       showError(createError, '');
       api(csrf, 'POST', '/api/workshops', body).then(function (workshop) {
         window.location.href = '/organizer/workshops/' + encodeURIComponent(workshop.slug);
       }).catch(function (error) { showError(createError, error.message); });
     });
 
+    // After a delete, the workshop page comes back here with ?deleted=<slug>.
+    var deleted = new URLSearchParams(window.location.search).get('deleted');
+    if (deleted) {
+      showError(byId('dashboard-notice'), 'The workshop "' + deleted + '" was deleted, with its attendees and their links.');
+      window.history.replaceState(null, '', window.location.pathname);
+    }
     loadWorkshops();
   }
 
@@ -119,14 +118,32 @@
   var errorBox = byId('ws-error');
   var notice = byId('ws-notice');
   var busy = {};
+  var editForm = byId('edit-workshop-form');
+  var current = null;  // the workshop as last loaded: what the edit form changes
 
   function say(message) {
     notice.textContent = message;
     notice.hidden = !message;
   }
 
-  function loadWorkshop() {
+  function isOver(workshop) {
+    return !!workshop.endedAt || Date.now() >= Date.parse(workshop.endsAt);
+  }
+
+  function setupText(workshop) {
+    var repo = workshop.repo;
+    var image = repo
+      ? 'Repository ' + repo.url + ' at ' + repo.ref + (repo.file ? ', opening ' + repo.file : '')
+      : 'The launcher\'s default image';
+    var cpus = workshop.limits.cpus;
+    return image + '; ' + workshop.limits.memoryMb + ' MB of memory and ' + cpus + (cpus === 1 ? ' CPU' : ' CPUs') + ' per server.';
+  }
+
+  /** Shows the workshop; the edit form is filled in only when asked, so a reload does not undo what the organizer is typing. */
+  function loadWorkshop(fillForm) {
     return api(token, 'GET', base).then(function (workshop) {
+      current = workshop;
+      if (fillForm) workshopForm.fill(editForm, workshop);
       byId('ws-title').textContent = workshop.title;
       document.title = workshop.title + ' · nblaunch';
       byId('ws-times').textContent = when(workshop.startsAt) + ' – ' + when(workshop.endsAt) + (workshop.endedAt ? ' (ended ' + when(workshop.endedAt) + ')' : '');
@@ -136,7 +153,10 @@
         : workshop.mode === 'registered'
           ? 'Registered attendees: the link asks people to sign in with their personal link.'
           : 'No attendees registered yet: anyone opening the link gets a temporary server.';
+      byId('ws-setup').textContent = setupText(workshop);
       byId('end-workshop').disabled = !!workshop.endedAt;
+      byId('delete-volumes').disabled = !isOver(workshop);
+      byId('delete-volumes').title = isOver(workshop) ? '' : 'End the workshop first: its attendees\' files are in use until then.';
     });
   }
 
@@ -300,7 +320,56 @@
     }).catch(function (error) { showError(errorBox, error.message); });
   });
 
-  loadWorkshop().then(function () {
+  editForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var editError = byId('edit-error');
+    var editNotice = byId('edit-notice');
+    showError(editNotice, '');
+    if (!current) {
+      showError(editError, 'The workshop could not be loaded, so there is nothing to change. Reload the page.');
+      return;
+    }
+    var patch;
+    try {
+      patch = workshopForm.changes(editForm, current);
+    } catch (error) {
+      showError(editError, error.message);
+      return;
+    }
+    if (Object.keys(patch).length === 0) {
+      showError(editError, '');
+      showError(editNotice, 'Nothing to save: the form shows the workshop as it is.');
+      return;
+    }
+    api(token, 'PATCH', base, patch).then(function () {
+      showError(editError, '');
+      showError(editNotice, 'Saved.');
+      return loadWorkshop(true);
+    }).catch(function (error) { showError(editError, error.message); });
+  });
+
+  var deleteError = byId('delete-error');
+  var deleteNotice = byId('delete-notice');
+
+  byId('delete-volumes').addEventListener('click', function () {
+    if (!window.confirm('Delete the files of every attendee of this workshop? This cannot be undone: export their work first.')) return;
+    showError(deleteNotice, '');
+    api(token, 'DELETE', base + '/volumes').then(function (answer) {
+      showError(deleteError, '');
+      showError(deleteNotice, 'Deleted the files of ' + answer.volumesDeleted + (answer.volumesDeleted === 1 ? ' attendee.' : ' attendees.'));
+      return loadAttendees();
+    }).catch(function (error) { showError(deleteError, error.message); });
+  });
+
+  byId('delete-workshop').addEventListener('click', function () {
+    if (!window.confirm('Delete the workshop "' + slug + '" with its attendees and their links? This cannot be undone.')) return;
+    showError(deleteNotice, '');
+    api(token, 'DELETE', base).then(function () {
+      window.location.href = '/organizer?deleted=' + encodeURIComponent(slug);
+    }).catch(function (error) { showError(deleteError, error.message); });
+  });
+
+  loadWorkshop(true).then(function () {
     loadAttendees();
     setInterval(loadAttendees, 2500);
   }).catch(function (error) { showError(errorBox, error.message); });

@@ -6,13 +6,18 @@ import { verifyOrganizerToken } from '../../auth/organizer-tokens.js';
 import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
 import { endSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
 import { clientIp } from '../context.js';
-import { renderPage } from '../pages.js';
+import { renderPage, renderPart } from '../pages.js';
 import { readForm } from '../request-body.js';
 import { sessionSettings, type WorkshopAppDeps } from '../workshop-deps.js';
 
 export const organizerHomePath = '/organizer';
 
-const dashboardHead = '<script src="/static/organizer-dashboard.js" defer></script>';
+const dashboardHead = '<script src="/static/workshop-form.js" defer></script><script src="/static/organizer-dashboard.js" defer></script>';
+
+/** The workshop fields the create form (ids `create-…`) and the edit form (`edit-…`) share. */
+function workshopFields(prefix: 'create' | 'edit'): string {
+  return renderPart('organizer-workshop-fields', { prefix });
+}
 
 /** Only paths on this site: an open redirect would make the sign-in page a phishing tool. */
 export function safeNextPath(next: string | null | undefined): string {
@@ -65,15 +70,15 @@ export function organizerPages(deps: WorkshopAppDeps): Router {
     const organizer = organizerOf(ctx);
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = renderPage('organizer-dashboard', 'Workshops', { label: organizer.label, csrf: organizer.csrfToken ?? '' }, dashboardHead);
+    ctx.body = renderPage('organizer-dashboard', 'Workshops', { label: organizer.label, csrf: organizer.csrfToken ?? '', fields: workshopFields('create') }, dashboardHead);
   });
 
-  /** One workshop's page: its link, attendees and their servers (the slug is checked by the API calls it makes). */
+  /** One workshop's page: its link, attendees and their servers, the edit form and delete (the slug is checked by the API calls it makes). */
   router.get('/organizer/workshops/:slug', requireOrganizer(stores), (ctx) => {
     const organizer = organizerOf(ctx);
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = renderPage('organizer-workshop', 'Workshop', { label: organizer.label, csrf: organizer.csrfToken ?? '', slug: ctx.params.slug ?? '' }, dashboardHead);
+    ctx.body = renderPage('organizer-workshop', 'Workshop', { label: organizer.label, csrf: organizer.csrfToken ?? '', slug: ctx.params.slug ?? '', fields: workshopFields('edit') }, dashboardHead);
   });
 
   /** The old address of the organizer's page. */
