@@ -244,6 +244,7 @@
 
   var loading = null;
   var drawn = null;
+  var pollFailed = false;  // a refresh's own error is cleared by the next refresh; an action's stays
   function loadAttendees() {
     if (loading) return loading;
     loading = api(token, 'GET', base + '/attendees')
@@ -252,9 +253,10 @@
         var text = JSON.stringify(answer.attendees);
         if (text !== drawn) renderAttendees(answer.attendees);
         drawn = text;
-        showError(errorBox, '');
+        if (pollFailed) showError(errorBox, '');
+        pollFailed = false;
       })
-      .catch(function (error) { showError(errorBox, error.message); })
+      .catch(function (error) { pollFailed = true; showError(errorBox, error.message); })
       .then(function () { loading = null; });
     return loading;
   }
