@@ -30,6 +30,35 @@ export class NotebookTreePage {
     return match[1]!;
   }
 
+  private contentsPath(name: string): string {
+    return `/s/${this.serverId()}/api/contents/${encodeURIComponent(name)}`;
+  }
+
+  /** Saves a text file through Jupyter's contents API, as Jupyter's own pages do (its `_xsrf` cookie sent back as a header). */
+  async saveTextFile(name: string, text: string): Promise<void> {
+    const path = this.contentsPath(name);
+    const cookies = await this.page.context().cookies(new URL(path, this.page.url()).href);
+    const xsrf = cookies.find((cookie) => cookie.name === '_xsrf')?.value ?? '';
+    const status = await this.page.evaluate(async ({ path, content, xsrf }) => {
+      const response = await fetch(path, {
+        method: 'PUT',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-xsrftoken': xsrf },
+        body: JSON.stringify({ type: 'file', format: 'text', content }),
+      });
+      return response.status;
+    }, { path, content: text, xsrf });
+    expect(status, `saving ${name}`).toBeLessThan(300);
+  }
+
+  /** A text file's content through Jupyter's contents API, or `HTTP <status>`. */
+  readTextFile(name: string): Promise<string> {
+    return this.page.evaluate(async (path) => {
+      const response = await fetch(path, { credentials: 'same-origin' });
+      return response.ok ? (await response.json() as { content: string }).content : `HTTP ${response.status}`;
+    }, `${this.contentsPath(name)}?content=1&type=file&format=text`);
+  }
+
   /** New → Python 3. Notebook 6 opens the new notebook in a new tab; resolves to that tab. */
   async newPythonNotebook(): Promise<NotebookPage> {
     await this.newButton.click();
