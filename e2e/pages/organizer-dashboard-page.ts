@@ -53,13 +53,12 @@ export class WorkshopFieldsForm {
 
   /** Fills in the fields given, leaving the others as they are. */
   async fill(fields: WorkshopFields): Promise<void> {
-    const text = (value: string | number | Date | undefined) => (value instanceof Date ? localInputValue(value) : value === undefined ? undefined : String(value));
-    const values = {
-      title: text(fields.title), 'repo-url': text(fields.repoUrl), 'repo-ref': text(fields.repoRef), 'repo-file': text(fields.repoFile),
-      starts: text(fields.startsAt), ends: text(fields.endsAt), memory: text(fields.memoryMb), cpus: text(fields.cpus),
-    } as const;
-    for (const [name, value] of Object.entries(values)) {
-      if (value !== undefined) await this.input(name as keyof typeof values).fill(value);
+    const inputs: Array<[Parameters<WorkshopFieldsForm['input']>[0], string | number | Date | undefined]> = [
+      ['title', fields.title], ['repo-url', fields.repoUrl], ['repo-ref', fields.repoRef], ['repo-file', fields.repoFile],
+      ['starts', fields.startsAt], ['ends', fields.endsAt], ['memory', fields.memoryMb], ['cpus', fields.cpus],
+    ];
+    for (const [name, value] of inputs) {
+      if (value !== undefined) await this.input(name).fill(value instanceof Date ? localInputValue(value) : String(value));
     }
   }
 }
