@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { attendeeCookie, readCookie, serializeCookie } from './cookies.js';
 
 describe('cookies', () => {
-  it('are HttpOnly, SameSite=Lax, for the whole site, with a lifetime; Secure when asked', () => {
+  it('are HttpOnly, SameSite=Lax, for the whole site unless a path is given, with a lifetime; Secure when asked', () => {
     assert.equal(serializeCookie('a', 'v', { secure: false, maxAgeSeconds: 3600 }), 'a=v; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax');
     assert.equal(serializeCookie('a', 'v', { secure: true, maxAgeSeconds: 60.7 }), 'a=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure');
+    assert.equal(serializeCookie('a', 'v', { secure: false, maxAgeSeconds: 60, path: '/s/abc123/' }), 'a=v; Path=/s/abc123/; Max-Age=60; HttpOnly; SameSite=Lax');
   });
 
   it('have one name per workshop', () => {

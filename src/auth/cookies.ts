@@ -10,6 +10,8 @@ export function attendeeCookie(slug: string): string {
 export interface CookieSettings {
   secure: boolean;
   maxAgeSeconds: number;
+  /** `/` unless given: the server origin's cookies are scoped to one server (`/s/<id>/`). */
+  path?: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface CookieSettings {
  * sees as plain http, which is what it sees behind a TLS proxy without trustProxy.
  */
 export function serializeCookie(name: string, value: string, settings: CookieSettings): string {
-  const parts = [`${name}=${value}`, 'Path=/', `Max-Age=${Math.floor(settings.maxAgeSeconds)}`, 'HttpOnly', 'SameSite=Lax'];
+  const parts = [`${name}=${value}`, `Path=${settings.path ?? '/'}`, `Max-Age=${Math.floor(settings.maxAgeSeconds)}`, 'HttpOnly', 'SameSite=Lax'];
   if (settings.secure) parts.push('Secure');
   return parts.join('; ');
 }

@@ -105,6 +105,16 @@ describe('loadConfig errors', () => {
     assert.match(configError(() => loadConfig({ env: { NBLAUNCH_CAPACITY_MAX_SERVERS: '0' } })), /capacity\.maxServers/);
   });
 
+  it('takes a server origin only as a bare origin, with publicUrl, and another than publicUrl\'s', () => {
+    const env = { NBLAUNCH_SERVER_ORIGIN: 'http://servers.localhost:8000', NBLAUNCH_PUBLIC_URL: 'http://localhost:8000' };
+    assert.equal(loadConfig({ env }).serverOrigin, 'http://servers.localhost:8000');
+    assert.match(configError(() => loadConfig({ env: { NBLAUNCH_SERVER_ORIGIN: env.NBLAUNCH_SERVER_ORIGIN } })), /serverOrigin \(env NBLAUNCH_SERVER_ORIGIN\): needs publicUrl/);
+    assert.match(configError(() => loadConfig({ env: { ...env, NBLAUNCH_SERVER_ORIGIN: 'http://localhost:8000/' } })), /serverOrigin .*must differ/);
+    for (const bad of ['http://servers.localhost/s/', 'ftp://servers.localhost', 'http://u:p@servers.localhost', 'http://servers.localhost/?x=1']) {
+      assert.match(configError(() => loadConfig({ env: { ...env, NBLAUNCH_SERVER_ORIGIN: bad } })), /serverOrigin .*an http\(s\) origin only/, bad);
+    }
+  });
+
   it('refuses an unknown NBLAUNCH_ variable by name', () => {
     const message = configError(() => loadConfig({ env: { NBLAUNCH_IDLE_TIMEOUT: '5', NBLAUNCH_CONFIG: '' } }));
     assert.match(message, /NBLAUNCH_IDLE_TIMEOUT/);

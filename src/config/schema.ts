@@ -24,6 +24,12 @@ const hostList = z.preprocess(
   z.array(z.string().regex(/^[A-Za-z0-9.[\]:-]+$/, 'host or host:port')),
 );
 
+/** `scheme://host[:port]` and nothing else (a trailing slash is allowed). */
+function isBareOrigin(value: string): boolean {
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+}
+
 /**
  * The one description of every setting: type, default and help text.
  * Environment variable names are derived from the key path (see env.ts).
@@ -35,6 +41,8 @@ export const configSchema = z.strictObject({
     .describe('Address the launcher binds to.'),
   publicUrl: z.union([z.literal(''), z.url()]).default('')
     .describe('Public base URL (e.g. https://nb.example.org). Empty: taken from each request\'s Host header.'),
+  serverOrigin: z.union([z.literal(''), z.url().refine(isBareOrigin, 'an http(s) origin only, like http://servers.example.org (no path, query or user)')]).default('')
+    .describe('Separate origin notebook servers are served from (e.g. https://servers.example.org), so code in a server cannot use the launcher\'s pages and API with a visitor\'s sign-in. Its host name must reach this launcher too; requests are told apart by their Host header. Needs publicUrl. Empty: servers share the launcher\'s origin.'),
   redisUrl: z.string().default('')
     .describe('Redis URL (redis://, rediss:// or unix path). Empty: start a private redis-server under dataDir. Also read from REDIS_URL.'),
   dataDir: z.string().min(1).default('.data')
@@ -149,6 +157,13 @@ export const configSchema = z.strictObject({
     intervalSeconds: seconds().default(60)
       .describe('How often Docker and Redis are compared and orphans removed.'),
   }).prefault({}),
+}).superRefine((config, ctx) => {
+  if (!config.serverOrigin) return;
+  if (!config.publicUrl) {
+    ctx.addIssue({ code: 'custom', path: ['serverOrigin'], message: 'needs publicUrl too: pages on the server origin link back to the launcher\'s own address' });
+  } else if (new URL(config.serverOrigin).origin === new URL(config.publicUrl).origin) {
+    ctx.addIssue({ code: 'custom', path: ['serverOrigin'], message: 'must differ from publicUrl\'s origin (another host name, e.g. servers.example.org)' });
+  }
 }).describe('nblaunch configuration');
 
 export type Config = z.infer<typeof configSchema>;

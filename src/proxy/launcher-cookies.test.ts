@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { serverGrantCookie } from '../auth/server-handoff.js';
 import { stripLauncherCookies } from './launcher-cookies.js';
 
 describe('stripLauncherCookies', () => {
@@ -7,6 +8,12 @@ describe('stripLauncherCookies', () => {
     const headers = { cookie: '_xsrf=abc; nblaunch_organizer=secret1; username-x=y; nblaunch_w_intro-py=secret2' };
     stripLauncherCookies(headers);
     assert.equal(headers.cookie, '_xsrf=abc; username-x=y');
+  });
+
+  it('drops the server origin\'s grant from a hand-off too', () => {
+    const headers = { cookie: `_xsrf=abc; ${serverGrantCookie}=secret3` };
+    stripLauncherCookies(headers);
+    assert.equal(headers.cookie, '_xsrf=abc');
   });
 
   it('removes the header when only launcher cookies were sent, and leaves other requests alone', () => {

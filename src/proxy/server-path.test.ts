@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { serverBaseUrl, serverIdFromPath } from './server-path.js';
+import { handoffPath, isHandoffPath, serverBaseUrl, serverIdFromPath, workshopOfServerId } from './server-path.js';
 
 describe('serverIdFromPath', () => {
   it('finds the id in a server path, with or without a rest', () => {
@@ -39,5 +39,23 @@ describe('serverBaseUrl', () => {
   it('is the path prefix serverIdFromPath reads back', () => {
     assert.equal(serverBaseUrl('abc123'), '/s/abc123/');
     assert.equal(serverIdFromPath(`${serverBaseUrl('abc123')}lab`), 'abc123');
+  });
+});
+
+describe('hand-off paths', () => {
+  it('lie inside the server\'s own path, where the launcher answers them itself', () => {
+    const path = handoffPath('ws-py-0123456789abcdef');
+    assert.equal(path, '/s/ws-py-0123456789abcdef/_nblaunch/handoff');
+    assert.equal(serverIdFromPath(path), 'ws-py-0123456789abcdef');
+    assert.equal(isHandoffPath(`${path}?code=x`), true);
+    assert.equal(isHandoffPath(path), true);
+    for (const other of ['/s/abc123/_nblaunch/handoffs', '/s/abc123/tree/_nblaunch/handoff', '/_nblaunch/handoff', '/s/abc123/']) {
+      assert.equal(isHandoffPath(other), false, other);
+    }
+  });
+
+  it('name the workshop of a persistent server\'s id', () => {
+    assert.equal(workshopOfServerId('ws-intro-py-0123456789abcdef'), 'intro-py');
+    assert.equal(workshopOfServerId('abc123def456'), null);
   });
 });

@@ -24,6 +24,10 @@ export function storeKeys(instance: string) {
     organizerTokenIds: `${prefix}organizer-token-ids`,
     /** A browser sign-in session, keyed by the SHA-256 of its cookie, expiring with it. */
     signIn: (idHash: string) => `${prefix}sign-in:${idHash}`,
+    /** A one-time hand-off code to the server origin, keyed by its SHA-256; taken once, expiring in a minute. */
+    handoff: (codeHash: string) => `${prefix}handoff:${codeHash}`,
+    /** A server-origin grant (the cookie a hand-off sets), keyed by the SHA-256 of the cookie, expiring with it. */
+    serverGrant: (idHash: string) => `${prefix}server-grant:${idHash}`,
     workshop: (slug: string) => `${prefix}workshop:${slug}`,
     /** Sorted set of workshop slugs by creation time. */
     workshops: `${prefix}workshops`,
