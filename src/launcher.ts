@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config/schema.js';
 import { redactConfig } from './config/load.js';
-import { createApp } from './http/app.js';
+import type Koa from 'koa';
+import { createApp, createServerOriginApp } from './http/app.js';
+import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
 import type { AppDeps } from './http/context.js';
-import { deadTargetResponder, upgradeHandler } from './http/routes/server-proxy.js';
+import { deadTargetResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
 import { Forwarder } from './proxy/forwarder.js';
@@ -24,6 +26,7 @@ import { ServerStarter } from './sessions/server-starter.js';
 import { RedisPoolStore } from './store/redis-pool-store.js';
 import { Reconciler } from './sessions/reconciler.js';
 import { SessionManager } from './sessions/session-manager.js';
+import type { WarmPools } from './sessions/warm-pools.js';
 import { EmbeddedRedis } from './store/embedded-redis.js';
 import { connectRedis } from './store/redis-connection.js';
 import { RedisRouteStore } from './store/redis-route-store.js';
@@ -38,6 +41,7 @@ import { WorkshopServers } from './persistent/workshop-servers.js';
 import { WorkshopWarmer } from './warmup/workshop-warmer.js';
 import { DockerHomeVolumes } from './runtime/docker-home-volumes.js';
 import { RedisPersistentServerStore } from './store/redis-persistent-server-store.js';
+import { RedisServerHandoffStore } from './store/redis-server-handoff-store.js';
 
 export interface LauncherOptions {
   logger?: Logger;
@@ -96,13 +100,19 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
     isAnswering: async (server) => (await fetchJupyterStatus(server, `/s/${server.id}/`, server.token, 1000)) !== null,
   });
-  const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools });
+  // People who are here come first: an idle pooled server, then a warmed server nobody opened yet, gives up its slot.
+  let persistent: PersistentServers | undefined;
+  const launchPools: WarmPools = {
+    handOut: (image, clientIp, terms, limits) => pools.handOut(image, clientIp, terms, limits),
+    makeRoom: async () => (await pools.makeRoom()) || ((await persistent?.releaseUnclaimedWarm()) ?? false),
+  };
+  const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools: launchPools });
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
   const persistentStore = new RedisPersistentServerStore(redis, config.instance);
   const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
   const workshopImages = new BuiltWorkshopImages({ config, builder, imageUsage, logger });
-  const persistent = new PersistentServers({
+  persistent = new PersistentServers({
     config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,
     images: workshopImages,
     homeVolumes,
@@ -128,6 +138,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   await routes.start((error) => logger.warn({ err: error.message }, 'could not reload the routes after a Redis reconnect'));
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
+  const serverHandoffs = new RedisServerHandoffStore(redis, config.instance);
   const deps: AppDeps = {
     config, manager, sessions, routes, spawner, redis, logger,
     builder,
@@ -138,14 +149,21 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     workshopServers,
     warmer,
     persistentServers: persistentStore,
-    serverAccess: new ServerAccess(workshopStores),
+    serverAccess: new ServerAccess(workshopStores, config.serverOrigin ? serverHandoffs : undefined),
+    serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
   };
   const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
-  const app = createApp(deps, forwarder);
-  const server = createServer(proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: app.callback() }));
+  const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
+  // With a server origin, requests are told apart by their Host: servers are served there only.
+  const onRequest = config.serverOrigin
+    ? byOrigin(config, { main: createApp(deps, forwarder).callback(), server: fastPath(createServerOriginApp(deps, forwarder)) })
+    : fastPath(createApp(deps, forwarder));
+  const onUpgrade = config.serverOrigin
+    ? byOrigin(config, { main: refuseUpgrade, server: upgradeHandler(deps, forwarder) })
+    : upgradeHandler(deps, forwarder);
+  const server = createServer(onRequest);
   const upgraded = new Set<Duplex>();
-  const onUpgrade = upgradeHandler(deps, forwarder);
   server.on('upgrade', (req, socket, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
@@ -159,7 +177,9 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   warmer.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
-  logger.info({ url }, 'nblaunch is listening');
+  logger.info({ url, ...(config.serverOrigin ? { serverOrigin: config.serverOrigin } : {}) }, 'nblaunch is listening');
+  const sameOrigin = sameOriginWarning(config);
+  if (sameOrigin) logger.warn({ setting: 'serverOrigin', env: 'NBLAUNCH_SERVER_ORIGIN' }, sameOrigin);
   await ensureFirstOrganizerToken(deps.workshopStores.organizerTokens, {
     configuredToken: config.auth.organizerToken, signInUrl: `${config.publicUrl.replace(/\/+$/, '') || url}/organizer/sign-in`, logger,
     ...(options.print ? { print: options.print } : {}),

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { dockerContainersOf, eventually, removeContainersOf, type LaunchResponse } from './testing/launcher-harness.js';
+import { dockerContainersOf, eventually, freePort, removeContainersOf, type LaunchResponse } from './testing/launcher-harness.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const readyLine = 'nblaunch is ready at';
@@ -17,17 +17,6 @@ interface Launched {
   output: () => string;
   /** Resolves with the exit code and signal; never rejects. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Connects once: resolves 'connected' or the error code (ECONNREFUSED once nothing listens). */

@@ -9,11 +9,14 @@ import { healthRoutes } from './routes/health.js';
 import { buildPlanApi, reposApi } from './routes/repos-api.js';
 import { pageRoutes } from './routes/pages.js';
 import { poolsApi } from './routes/pools-api.js';
+import { serverHandoffRoute } from './routes/server-handoff.js';
+import { redirectToServerOrigin, serverOriginElsewhere } from './routes/server-origin.js';
 import { serverProxy } from './routes/server-proxy.js';
 import { sessionsApi } from './routes/sessions-api.js';
 import { workshopRouters } from './routes/workshop-routers.js';
 
-export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
+/** A Koa app with the request log and the one error handler. */
+function baseApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy });
   app.silent = true;
   app.use(async (ctx, next) => {
@@ -24,7 +27,13 @@ export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
     }
   });
   app.use(errorHandler(deps.logger));
-  app.use(serverProxy(deps, forwarder));
+  return app;
+}
+
+/** The launcher's own origin: pages, the API, and (without a server origin) the servers. */
+export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
+  const app = baseApp(deps);
+  app.use(deps.config.serverOrigin ? redirectToServerOrigin(deps.config) : serverProxy(deps, forwarder));
   app.use(binderRoutes(deps));
   app.use(buildPlanApi(deps));
   app.use(poolsApi(deps).routes());
@@ -35,5 +44,14 @@ export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
   app.use((ctx) => {
     throw new LauncherError(404, 'not-found', `There is nothing at ${ctx.path}. Check the address, or start from the home page.`);
   });
+  return app;
+}
+
+/** The server origin (`serverOrigin`): the hand-off and the servers, nothing else. */
+export function createServerOriginApp(deps: AppDeps, forwarder: Forwarder): Koa {
+  const app = baseApp(deps);
+  app.use(serverHandoffRoute(deps));
+  app.use(serverProxy(deps, forwarder));
+  app.use(serverOriginElsewhere(deps.config));
   return app;
 }

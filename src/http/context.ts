@@ -12,6 +12,7 @@ import type { RateLimiter } from '../build/rate-limiter.js';
 import type { WorkshopStores } from '../workshops/workshop-stores.js';
 import type { PoolManager } from '../pools/pool-manager.js';
 import type { ServerAccess } from '../auth/server-access.js';
+import type { ServerHandoffStore } from '../auth/server-handoff-store.js';
 import type { PersistentServerStore } from '../persistent/persistent-server-store.js';
 import type { WorkshopWarmer } from '../warmup/workshop-warmer.js';
 import type { WorkshopServers } from '../persistent/workshop-servers.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   persistentServers: PersistentServerStore;
   /** Who may reach a persistent server. */
   serverAccess: ServerAccess;
+  /** One-time hand-offs to the server origin, and the grants they leave there (with `serverOrigin`). */
+  serverHandoffs: ServerHandoffStore;
   binder?: { keepaliveMs: number };
   pools?: Pick<PoolManager, 'status' | 'startQueue'>;
 }

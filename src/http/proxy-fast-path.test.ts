@@ -52,6 +52,7 @@ describe('proxyFastPath', () => {
     const t = setup('owner');
     await t.request('/s/unknown0001/tree');
     await t.request('/api/workshops');
-    assert.deepEqual(t.toKoa, ['/s/unknown0001/tree', '/api/workshops']);
+    await t.request('/s/anonymous01/_nblaunch/handoff?code=x');
+    assert.deepEqual(t.toKoa, ['/s/unknown0001/tree', '/api/workshops', '/s/anonymous01/_nblaunch/handoff?code=x']);
   });
 });

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { admitted, type ServerAccess } from '../auth/server-access.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { RouteTable } from '../proxy/route-table.js';
-import { serverIdFromPath } from '../proxy/server-path.js';
+import { isHandoffPath, serverIdFromPath } from '../proxy/server-path.js';
 
 export interface FastPathDeps {
   routes: Pick<RouteTable, 'peek'>;
@@ -15,12 +15,14 @@ export interface FastPathDeps {
 /**
  * The hot path: a request for a known anonymous server goes straight to the proxy, without
  * Koa or Redis. A persistent server's request is let through once its owner or an organizer is
- * recognised (a few Redis reads); anything else goes through Koa, which explains the refusal.
+ * recognised (a few Redis reads); anything else goes through Koa, which explains the refusal, as
+ * does the server origin's hand-off (`/s/<id>/_nblaunch/handoff`), which the launcher answers itself.
  */
 export function proxyFastPath(deps: FastPathDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const id = serverIdFromPath(req.url ?? '');
-    const target = id ? deps.routes.peek(id) : undefined;
+    const url = req.url ?? '';
+    const id = serverIdFromPath(url);
+    const target = id && !isHandoffPath(url) ? deps.routes.peek(id) : undefined;
     if (!id || !target) {
       void deps.koa(req, res);
       return;

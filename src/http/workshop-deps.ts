@@ -16,6 +16,8 @@ export interface WorkshopAppDeps {
   workshopStores: WorkshopStores;
   /** Attendees' persistent servers and their files. */
   workshopServers: WorkshopServers;
+  /** Where opening an attendee's server makes its one-time hand-off to the server origin. */
+  serverHandoffs: ServerHandoffStore;
   /** Builds images and warms servers ahead of each workshop. */
   warmer: Pick<WorkshopWarmer, 'status' | 'warmNow'>;
 }

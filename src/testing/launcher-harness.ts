@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -52,6 +53,18 @@ export function dockerVolumesOf(instance: string): string[] {
 export function removeVolumesOf(instance: string): void {
   const names = dockerVolumesOf(instance);
   if (names.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...names], { stdio: 'ignore' });
+}
+
+/** A TCP port free on loopback right now, for a launcher that must know its port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Removes every image whose name starts with `prefix` (what a test's builds tagged). */

@@ -1,11 +1,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { attendeeCookie } from '../../auth/cookies.js';
 import { assertCsrf } from '../../auth/csrf.js';
+import { sessionHolder } from '../../auth/server-handoff.js';
 import { LauncherError } from '../../errors/launcher-error.js';
 import type { Workshop } from '../../workshops/workshop.js';
 import { currentAttendee, type SignedInAttendee } from '../attendee-session.js';
-import { publicBaseUrl } from '../context.js';
 import { wantsHtml } from '../negotiation.js';
+import { persistentServerLocation, serverUrl } from '../server-urls.js';
 import { workshopAdmins, type WorkshopAppDeps } from '../workshop-deps.js';
 import { sendArchive } from './work-archive.js';
 import { validSlug } from './workshops-api.js';
@@ -42,14 +44,16 @@ export function attendeeServerRoutes(deps: WorkshopAppDeps): Router {
     const { workshop, session, attendee } = found;
     await assertCsrf(ctx, session.csrfToken);
     const opened = await deps.workshopServers.open(workshop, attendee, { via: 'attendee' });
-    const target = `${opened.path}${openPath(workshop, opened.fresh)}?token=${encodeURIComponent(opened.token)}`;
+    const page = `${openPath(workshop, opened.fresh)}?token=${encodeURIComponent(opened.token)}`;
+    const owner = { workshop: workshop.slug, attendeeId: attendee.id };
+    const target = await persistentServerLocation(deps.config, deps.serverHandoffs, { id: opened.id, owner, page }, sessionHolder(ctx.get('cookie'), attendeeCookie(workshop.slug)));
     ctx.set('Cache-Control', 'no-store');
     if (wantsHtml(ctx.req)) {
       ctx.status = 303;
       ctx.redirect(target);
       return;
     }
-    ctx.body = { id: opened.id, url: `${publicBaseUrl(ctx, deps.config)}${opened.path}`, open: target, token: opened.token, started: opened.started };
+    ctx.body = { id: opened.id, url: serverUrl(ctx, deps.config, opened.id), open: target, token: opened.token, started: opened.started };
   });
 
   router.get('/my-work.tar.gz', async (ctx) => {

@@ -1,9 +1,15 @@
 import Router from '@koa/router';
-import { organizerOf, requireOrganizer } from '../../auth/organizer-auth.js';
+import type { Context } from 'koa';
+import { organizerCookie } from '../../auth/cookies.js';
+import { organizerOf, requireOrganizer, type OrganizerIdentity } from '../../auth/organizer-auth.js';
+import { sessionHolder } from '../../auth/server-handoff.js';
+import type { GrantHolder } from '../../auth/server-handoff-store.js';
 import { LauncherError } from '../../errors/launcher-error.js';
 import type { OpenedServer } from '../../persistent/persistent-servers.js';
+import type { ServerOwner } from '../../proxy/route-store.js';
 import { isActive } from '../../workshops/attendee.js';
 import { publicBaseUrl } from '../context.js';
+import { persistentServerLocation, serverUrl } from '../server-urls.js';
 import { workshopAdmins, type WorkshopAppDeps } from '../workshop-deps.js';
 import { validSlug } from './workshops-api.js';
 
@@ -12,6 +18,16 @@ type ServerAction = (typeof actions)[number];
 
 function isServerAction(value: string | undefined): value is ServerAction {
   return (actions as readonly string[]).includes(value ?? '');
+}
+
+/**
+ * Where an organizer's browser opens the server: with a server origin, a hand-off in the name of
+ * their sign-in (their session, or their token for API clients), so that origin lets them in.
+ */
+async function openFor(deps: WorkshopAppDeps, ctx: Context, organizer: OrganizerIdentity, owner: ServerOwner, opened: OpenedServer): Promise<string> {
+  const holder: GrantHolder | null = organizer.via === 'session' ? sessionHolder(ctx.get('cookie'), organizerCookie) : { kind: 'organizer-token', tokenId: organizer.tokenId };
+  const location = await persistentServerLocation(deps.config, deps.serverHandoffs, { id: opened.id, owner, page: `tree?token=${encodeURIComponent(opened.token)}` }, holder);
+  return location.startsWith('/') ? `${publicBaseUrl(ctx, deps.config)}${location}` : location;
 }
 
 /** `POST /api/workshops/<slug>/attendees/<id>/server/{start,stop,restart}`: organizers only. */
@@ -39,8 +55,8 @@ export function attendeeServersApi(deps: WorkshopAppDeps): Router {
     ctx.body = {
       attendeeId: attendee.id,
       server,
-      // Organizers may open an attendee's server (to help them): its address and Jupyter token.
-      ...(opened ? { url: `${publicBaseUrl(ctx, deps.config)}${opened.path}`, token: opened.token } : {}),
+      // Organizers may open an attendee's server (to help them): its address, where to send a browser, and its Jupyter token.
+      ...(opened ? { url: serverUrl(ctx, deps.config, opened.id), open: await openFor(deps, ctx, organizer, { workshop: workshop.slug, attendeeId: attendee.id }, opened), token: opened.token } : {}),
     };
   });
 

@@ -63,9 +63,10 @@ describe('attendees\' persistent servers over HTTP (fake spawner)', () => {
     const status = async () => new Map(((await (await api('/api/workshops/board/attendees')).json()) as { attendees: Array<{ id: string; server: { status: string } }> }).attendees.map((row) => [row.id, row.server.status]));
     assert.deepEqual([...(await status()).values()], ['running', 'never-started']);
 
-    const started = await (await api(`/api/workshops/board/attendees/${bob!.id}/server/start`, { method: 'POST' })).json() as { server: { status: string }; url: string; token: string };
+    const started = await (await api(`/api/workshops/board/attendees/${bob!.id}/server/start`, { method: 'POST' })).json() as { server: { status: string }; url: string; open: string; token: string };
     assert.equal(started.server.status, 'running');
     assert.equal(started.url, `http://placeholder.invalid/s/ws-board-${bob!.id}/`);
+    assert.equal(started.open, `${started.url}tree?token=${started.token}`, 'on one origin, the page itself');
     const stopped = await (await api(`/api/workshops/board/attendees/${ann!.id}/server/stop`, { method: 'POST' })).json() as { server: { status: string; lastActivity: string } };
     assert.equal(stopped.server.status, 'stopped');
     assert.ok(stopped.server.lastActivity);

@@ -7,6 +7,7 @@ import type { BuildEvent } from '../../build/build-events.js';
 import { clientIp, publicBaseUrl, type AppDeps } from '../context.js';
 import { openEventStream, type EventStream } from '../event-stream.js';
 import { renderPage } from '../pages.js';
+import { serverUrl } from '../server-urls.js';
 
 const buildPath = /^\/build\/([^/]+)\/(.+)$/;
 const launchPath = /^\/v2\/([^/]+)\/(.+)$/;
@@ -80,10 +81,11 @@ async function streamLaunch(deps: AppDeps, ctx: Context, events: EventStream, pr
   });
   await deps.imageUsage.touch(imageName).catch(() => undefined);
   const base = publicBaseUrl(ctx, deps.config);
+  const url = serverUrl(ctx, deps.config, launched.id);
   events.send({
     phase: 'ready',
-    message: `server running at ${base}${launched.path}\n`,
-    url: `${base}${launched.path}`,
+    message: `server running at ${url}\n`,
+    url,
     token: launched.token,
     image: imageName,
     repo_url: repo.repoUrl,

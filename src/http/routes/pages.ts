@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { LauncherError } from '../../errors/launcher-error.js';
 import { clientIp, type AppDeps } from '../context.js';
 import { readStatic, renderPage, staticFiles } from '../pages.js';
+import { serverLocation } from '../server-urls.js';
 
 /** The home page, the launch page (and its no-JavaScript form), and the static files. */
 export function pageRoutes(deps: AppDeps): Router {
@@ -27,7 +28,7 @@ export function pageRoutes(deps: AppDeps): Router {
   router.post('/launch', async (ctx) => {
     const launched = await deps.manager.launch(clientIp(ctx));
     ctx.status = 303;
-    ctx.redirect(`${launched.path}tree?token=${encodeURIComponent(launched.token)}`);
+    ctx.redirect(serverLocation(config, launched.id, `tree?token=${encodeURIComponent(launched.token)}`));
   });
 
   router.get(['/static/:name', '/static/vendor/:name'], (ctx) => {

@@ -12,6 +12,7 @@ import type { AppDeps } from '../context.js';
 import { wantsHtml } from '../negotiation.js';
 import { renderMessage } from '../pages.js';
 import { refuseVisitor, renderStopped, upgradeRefusal } from '../server-refusals.js';
+import { launcherLink } from '../server-urls.js';
 
 async function missingServerError(deps: AppDeps, id: string): Promise<LauncherError> {
   const ended = await deps.sessions.ended(id);
@@ -21,7 +22,7 @@ async function missingServerError(deps: AppDeps, id: string): Promise<LauncherEr
   return new LauncherError(404, 'no-such-server', 'There is no notebook server at this address. It may never have existed, or it ended long ago. You can launch a new server.');
 }
 
-function renderMissing(ctx: Context, error: LauncherError): void {
+function renderMissing(ctx: Context, error: LauncherError, launchHref: string): void {
   ctx.status = error.status;
   if (!wantsHtml(ctx.req)) {
     ctx.body = { status: error.status, reason: error.reason, message: error.message };
@@ -29,7 +30,7 @@ function renderMissing(ctx: Context, error: LauncherError): void {
   }
   const heading = error.status === 410 ? 'This server has ended' : 'No server here';
   ctx.type = 'html';
-  ctx.body = renderMessage({ title: heading, heading, message: error.message, actionHref: '/launch', actionLabel: 'Launch a new server' });
+  ctx.body = renderMessage({ title: heading, heading, message: error.message, actionHref: launchHref, actionLabel: 'Launch a new server' });
 }
 
 /**
@@ -42,7 +43,7 @@ export function serverProxy(deps: AppDeps, forwarder: Forwarder) {
     if (!id) return next();
     const target = await deps.routes.lookup(id);
     if (target) {
-      if (target.owner && refuseVisitor(ctx, target.owner, await deps.serverAccess.admit(ctx.req, target.owner))) return;
+      if (target.owner && refuseVisitor(ctx, target.owner, await deps.serverAccess.admit(ctx.req, target.owner), deps.config)) return;
       ctx.respond = false;
       forwarder.web(ctx.req, ctx.res, id, target);
       return;
@@ -50,10 +51,10 @@ export function serverProxy(deps: AppDeps, forwarder: Forwarder) {
     const stopped = await deps.persistentServers.get(id);
     if (stopped) {
       const owner = { workshop: stopped.workshop, attendeeId: stopped.attendeeId };
-      if (!refuseVisitor(ctx, owner, await deps.serverAccess.admit(ctx.req, owner))) renderStopped(ctx, stopped.workshop);
+      if (!refuseVisitor(ctx, owner, await deps.serverAccess.admit(ctx.req, owner), deps.config)) renderStopped(ctx, stopped.workshop, deps.config);
       return;
     }
-    renderMissing(ctx, await missingServerError(deps, id));
+    renderMissing(ctx, await missingServerError(deps, id), launcherLink(deps.config, '/launch'));
   };
 }
 
@@ -74,6 +75,12 @@ export function deadTargetResponder(req: IncomingMessage, res: ServerResponse): 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
+}
+
+/** Upgrades on the launcher's origin once servers have their own: none is served there. */
+export function refuseUpgrade(_req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  rejectUpgrade(socket, 403, 'Forbidden');
 }
 
 /** WebSocket upgrades take the same route lookup, and the same owner check, as HTTP. */

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { LauncherError } from '../../errors/launcher-error.js';
-import { clientIp, publicBaseUrl, type AppDeps } from '../context.js';
+import { clientIp, type AppDeps } from '../context.js';
+import { serverUrl } from '../server-urls.js';
 
 function tokenFrom(ctx: Context): string | undefined {
   const header = ctx.get('authorization');
@@ -25,7 +26,7 @@ export function sessionsApi(deps: AppDeps): Router {
     ctx.status = 201;
     ctx.body = {
       id: launched.id,
-      url: `${publicBaseUrl(ctx, deps.config)}${launched.path}`,
+      url: serverUrl(ctx, deps.config, launched.id),
       token: launched.token,
       expiresAt: new Date(launched.expiresAt).toISOString(),
     };
@@ -36,7 +37,7 @@ export function sessionsApi(deps: AppDeps): Router {
     const route = await deps.routes.get(record.id);
     ctx.body = {
       id: record.id,
-      url: `${publicBaseUrl(ctx, deps.config)}/s/${record.id}/`,
+      url: serverUrl(ctx, deps.config, record.id),
       image: record.image,
       createdAt: new Date(record.createdAt).toISOString(),
       expiresAt: new Date(record.expiresAt).toISOString(),

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { MemoryServerHandoffStore } from '../../auth/testing/memory-server-handoff-store.js';
 import { MemoryRateLimiter } from '../../build/testing/memory-rate-limiter.js';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -18,6 +19,8 @@ export interface WorkshopTestApp {
   stores: ReturnType<typeof memoryWorkshopStores>;
   /** Persistent servers over a FakeSpawner; its clock is set to now. */
   servers: PersistentHarness;
+  /** The hand-offs that opening a server makes when `serverOrigin` is set. */
+  handoffs: MemoryServerHandoffStore;
   close(): Promise<void>;
 }
 
@@ -31,11 +34,12 @@ export async function startWorkshopTestApp(overrides: Record<string, unknown> = 
   const app = new Koa({ proxy: config.trustProxy });
   app.silent = true;
   app.use(errorHandler(logger));
+  const serverHandoffs = new MemoryServerHandoffStore();
   const warmer = new WorkshopWarmer({
     config, sessions: servers.sessions, workshops: stores.workshops, attendees: stores.attendees, images: servers.images, pools: new RecordingPools(),
     servers: servers.servers, persistentStore: servers.store, logger,
   });
-  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores, workshopServers: servers.workshopServers, warmer })) {
+  for (const router of workshopRouters({ config, logger, rateLimiter: new MemoryRateLimiter(), workshopStores: stores, workshopServers: servers.workshopServers, warmer, serverHandoffs })) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
@@ -46,6 +50,7 @@ export async function startWorkshopTestApp(overrides: Record<string, unknown> = 
     config,
     stores,
     servers,
+    handoffs: serverHandoffs,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

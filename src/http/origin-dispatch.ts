@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Config } from '../config/schema.js';
+
+/** `main`: the launcher's pages and API; `server`: notebook servers only (with `serverOrigin`). */
+export type OriginRole = 'main' | 'server';
+
+type OriginSettings = Pick<Config, 'serverOrigin' | 'trustProxy'>;
+
+/** `host[:port]` as a URL of `protocol` spells it: lower case, without the protocol's default port. Null when not a host. */
+function canonicalHost(protocol: string, host: string): string | null {
+  try {
+    const url = new URL(`${protocol}//${host}`);
+    return url.host && url.pathname === '/' && !url.search && !url.username && !url.password ? url.host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The host the client asked for: X-Forwarded-Host behind a trusted proxy (as Koa reads it), else Host. */
+export function requestHost(headers: IncomingHttpHeaders, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headers['x-forwarded-host'] : undefined;
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || headers.host || '';
+}
+
+/**
+ * Tells the launcher's origin from the server origin by the request's host. Only a request for
+ * exactly the server origin's host is `server`; anything else (the public host, an address, no
+ * Host at all) is `main`, where no server is ever served once there is a server origin.
+ */
+export function originClassifier(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => OriginRole {
+  if (!config.serverOrigin) return () => 'main';
+  const { protocol, host } = new URL(config.serverOrigin);
+  return (req) => (canonicalHost(protocol, requestHost(req.headers, config.trustProxy)) === host ? 'server' : 'main');
+}
+
+/** One handler per origin, for requests and upgrades alike. */
+export function byOrigin<Rest extends unknown[]>(
+  config: OriginSettings,
+  handlers: Record<OriginRole, (req: IncomingMessage, ...rest: Rest) => void>,
+): (req: IncomingMessage, ...rest: Rest) => void {
+  const roleOf = originClassifier(config);
+  return (req, ...rest) => handlers[roleOf(req)](req, ...rest);
+}
+
+const loopbackHosts = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
+
+/**
+ * The start-up warning for a launcher that serves notebook servers on its own origin to more
+ * than this machine, or null: code in a server could then use a visiting organizer's sign-in.
+ */
+export function sameOriginWarning(config: Pick<Config, 'serverOrigin' | 'host'>): string | null {
+  if (config.serverOrigin || loopbackHosts.test(config.host)) return null;
+  return 'notebook servers are served on the launcher\'s own origin: JavaScript in an attendee\'s server can call the launcher\'s API and organizer pages as any organizer or attendee who opens that server. Set serverOrigin (NBLAUNCH_SERVER_ORIGIN) to a separate host name that reaches this launcher, e.g. https://servers.example.org';
+}

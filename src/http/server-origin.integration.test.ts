@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { bootLauncher, freePort, launchSession, type Harness } from '../testing/launcher-harness.js';
+import { AttendeeClient, OrganizerClient, upgradeStatus } from '../testing/workshop-client.js';
+import { cookieFrom } from './testing/workshop-test-app.js';
+
+const organizerToken = 'integration-organizer-token-server-origin';
+const ann = { name: 'Ann Lee', email: 'ann@example.org' };
+const bob = { name: 'Bob Ray', email: 'bob@example.org' };
+
+interface HostAnswer { status: number; headers: IncomingHttpHeaders; body: string }
+
+describe('notebook servers on their own origin (serverOrigin)', () => {
+  let harness: Harness;
+  let port = 0;
+  let serverHost = '';
+  let mainUrl = '';
+
+  /** A request to the launcher naming `host` in its Host header, as a browser at that address would. */
+  function onHost(host: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HostAnswer> {
+    return new Promise((resolve, reject) => {
+      const sent = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => { body += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      sent.on('error', reject);
+      sent.end(options.body);
+    });
+  }
+  const onServers = (path: string, options: Parameters<typeof onHost>[2] = {}) => onHost(serverHost, path, options);
+  const pathOf = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
+  const grantCookie = (answer: HostAnswer) => answer.headers['set-cookie']?.find((line) => line.startsWith('nblaunch_server='))?.split(';')[0];
+
+  before(async () => {
+    port = await freePort();
+    serverHost = `servers.localhost:${port}`;
+    mainUrl = `http://localhost:${port}`;
+    harness = await bootLauncher({ port, publicUrl: mainUrl, serverOrigin: `http://${serverHost}`, auth: { organizerToken, signInAttemptsPerMinute: 1000 } });
+  });
+  after(async () => { await harness?.cleanup(); });
+
+  it('sends anonymous servers to the server origin, which serves servers and nothing else', async () => {
+    const launched = await launchSession(harness.url);
+    const base = `/s/${launched.id}/`;
+    assert.equal(launched.url, `http://${serverHost}${base}`);
+
+    const redirected = await fetch(`${harness.url}${base}api/status?token=${launched.token}`, { redirect: 'manual' });
+    assert.equal(redirected.status, 307);
+    assert.equal(redirected.headers.get('location'), `http://${serverHost}${base}api/status?token=${launched.token}`);
+    assert.equal((await fetch(`${harness.url}${base}api/contents`, { method: 'POST', redirect: 'manual' })).status, 307);
+    assert.equal((await onServers(`${base}api/status`, { headers: { authorization: `token ${launched.token}` } })).status, 200, 'Jupyter\'s token works on any origin');
+
+    for (const path of ['/api/sessions', '/api/workshops', '/organizer', '/organizer/sign-in', '/w/anything', '/health', '/launch']) {
+      const answer = await onServers(path, { headers: { accept: 'text/html' } });
+      assert.equal(answer.status, 404, path);
+      assert.doesNotMatch(answer.body, /<form/, `${path}: no launcher page on the server origin`);
+    }
+    assert.equal((await onServers('/api/sessions', { method: 'POST' })).status, 404, 'no launches from the server origin');
+    const home = await onServers('/');
+    assert.deepEqual([home.status, home.headers.location], [307, `${mainUrl}/`]);
+
+    const kernel = await onServers(`${base}api/kernels`, { method: 'POST', headers: { authorization: `token ${launched.token}`, 'content-type': 'application/json' }, body: '{"name":"python3"}' });
+    assert.equal(kernel.status, 201);
+    const channels = `${harness.url}${base}api/kernels/${(JSON.parse(kernel.body) as { id: string }).id}/channels`;
+    assert.equal(await upgradeStatus(channels, { host: serverHost, authorization: `token ${launched.token}` }), 101);
+    assert.equal(await upgradeStatus(channels, { authorization: `token ${launched.token}` }), 403, 'no WebSocket to a server on the launcher\'s origin');
+  });
+
+  it('hands attendees over once to their own server on the server origin; the launcher\'s cookies count for nothing there', async () => {
+    const organizer = new OrganizerClient(() => harness.url, organizerToken);
+    const links = await organizer.workshopWith('apart', [ann, bob]);
+    const annClient = await AttendeeClient.signIn(() => harness.url, 'apart', links.get(ann.email)!);
+    const bobClient = await AttendeeClient.signIn(() => harness.url, 'apart', links.get(bob.email)!);
+
+    const annServer = await annClient.openServer();
+    assert.match(annServer.open, new RegExp(`^http://${serverHost}/s/${annServer.id}/_nblaunch/handoff\\?code=[A-Za-z0-9_-]{43}$`));
+    const onMain = await annClient.fetch(`${annServer.path}tree`);
+    assert.deepEqual([onMain.status, onMain.headers.get('location')], [307, `http://${serverHost}${annServer.path}tree`]);
+
+    const handedOver = await onServers(pathOf(annServer.open), { headers: { accept: 'text/html' } });
+    assert.equal(handedOver.status, 303);
+    assert.equal(handedOver.headers.location, `${annServer.path}tree?token=${annServer.token}`);
+    assert.match(handedOver.headers['set-cookie']?.join('\n') ?? '', new RegExp(`nblaunch_server=[^;]+; Path=${annServer.path}; Max-Age=\\d+; HttpOnly; SameSite=Lax`));
+    const annGrant = grantCookie(handedOver)!;
+    const contents = `${annServer.path}api/contents`;
+    const withToken = (cookie: string) => ({ headers: { cookie, authorization: `token ${annServer.token}` } });
+    assert.equal((await onServers(contents, withToken(annGrant))).status, 200, 'the attendee reaches their server through the server origin');
+    assert.equal((await onServers(`${annServer.path}tree?token=${annServer.token}`, { headers: { cookie: annGrant, accept: 'text/html' } })).status, 200);
+
+    const replayed = await onServers(pathOf(annServer.open), { headers: { accept: 'text/html' } });
+    assert.equal(replayed.status, 410, 'a code works once');
+    assert.match(replayed.body, new RegExp(`href="${mainUrl}/w/apart"`));
+    assert.equal(grantCookie(replayed), undefined);
+
+    const bobServer = await bobClient.openServer();
+    const bobGrant = grantCookie(await onServers(pathOf(bobServer.open)))!;
+    assert.equal((await onServers(`${bobServer.path}api/contents`, { headers: { cookie: bobGrant, authorization: `token ${bobServer.token}` } })).status, 200);
+    assert.equal((await onServers(contents, withToken(bobGrant))).status, 403, 'another attendee\'s grant is refused, Jupyter token or not');
+    assert.equal((await onServers(contents, withToken(annClient.cookie))).status, 401, 'the attendee\'s cookie of the launcher\'s origin is no proof here');
+    const toSignIn = await onServers(`${annServer.path}tree`, { headers: { accept: 'text/html' } });
+    assert.deepEqual([toSignIn.status, toSignIn.headers.location], [303, `${mainUrl}/w/apart`]);
+
+    const signedIn = await fetch(`${harness.url}/organizer/sign-in`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: organizerToken }) });
+    const organizerSession = cookieFrom(signedIn, 'nblaunch_organizer')!;
+    const me = await fetch(`${harness.url}/api/organizer/me`, { headers: { cookie: organizerSession } });
+    assert.equal(me.status, 200, 'a real organizer session on the launcher\'s origin');
+    assert.equal((await onServers(contents, withToken(organizerSession))).status, 401, 'and useless on the server origin');
+    assert.equal((await onServers(`${contents}?token=${annServer.token}`, { headers: { authorization: `Bearer ${organizerToken}` } })).status, 200, 'an organizer\'s bearer token (API clients) counts on either origin');
+
+    const { csrfToken } = await me.json() as { csrfToken: string };
+    const started = await fetch(`${harness.url}/api/workshops/apart/attendees/${annServer.id.slice(-16)}/server/start`, { method: 'POST', headers: { cookie: organizerSession, 'x-csrf-token': csrfToken } });
+    const { open } = await started.json() as { open: string };
+    const organizerGrant = grantCookie(await onServers(pathOf(open)))!;
+    assert.equal((await onServers(contents, withToken(organizerGrant))).status, 200, 'an organizer who clicks "open" is handed over too');
+
+    const kernel = await onServers(`${annServer.path}api/kernels`, { method: 'POST', headers: { ...withToken(annGrant).headers, 'content-type': 'application/json' }, body: '{"name":"python3"}' });
+    assert.equal(kernel.status, 201);
+    const channels = `${harness.url}${annServer.path}api/kernels/${(JSON.parse(kernel.body) as { id: string }).id}/channels`;
+    assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: annGrant, authorization: `token ${annServer.token}` }), 101);
+    assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: bobGrant, authorization: `token ${annServer.token}` }), 403);
+    assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: annClient.cookie, authorization: `token ${annServer.token}` }), 401);
+  });
+});
