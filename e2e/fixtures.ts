@@ -69,6 +69,8 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpS
       overrides: {
         port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull },
         git: { allowHttpHosts: [e2eGit.host] }, repos: { githubUrl: e2eGit.baseUrl }, build: { imagePrefix },
+        // The specs' workshops start at once; warmed servers for every attendee would only add containers.
+        workshops: { warmServers: 0 },
       },
     });
     let launcher: RunningLauncher | undefined;

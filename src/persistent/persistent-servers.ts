@@ -96,6 +96,31 @@ export class PersistentServers implements PersistentServerControl {
     return this.serial.run(id, () => this.stopNow(id, reason));
   }
 
+  /**
+   * Stops the longest-waiting server that was warmed ahead of a workshop and never opened by
+   * its attendee, so a person who is here gets its capacity slot; false when there is none.
+   * Its attendee starts it again (same volume) when they arrive.
+   */
+  async releaseUnclaimedWarm(): Promise<boolean> {
+    const { sessions, store, logger } = this.deps;
+    const running = (await sessions.list()).filter((session) => session.owner).sort((a, b) => a.createdAt - b.createdAt);
+    for (const session of running) {
+      const server = await store.get(session.id);
+      if (!server || server.firstOpenedAt !== undefined) continue;
+      const released = await this.serial.run(session.id, async () => {
+        const current = await store.get(session.id);
+        if (!current || current.firstOpenedAt !== undefined || !(await sessions.get(session.id))) return false;
+        await this.stopNow(session.id, 'made-room');
+        return true;
+      });
+      if (released) {
+        logger.info({ server: session.id, workshop: server.workshop }, 'an unclaimed warm server gave its slot to a launch');
+        return true;
+      }
+    }
+    return false;
+  }
+
   async mustStop(session: SessionRecord): Promise<StopReason | null> {
     if (!session.owner) return null;
     const workshop = await this.deps.workshops.get(session.owner.workshop);
@@ -171,7 +196,9 @@ export class PersistentServers implements PersistentServerControl {
     const { sessions, pools, config } = this.deps;
     const limits = { maxServers: config.capacity.maxServers, maxServersPerIp: 1 };
     let outcome = await sessions.reserve(id, address, limits);
-    if (outcome === 'full' && !warm && pools && (await pools.makeRoom())) outcome = await sessions.reserve(id, address, limits);
+    if (outcome === 'full' && !warm && ((pools && (await pools.makeRoom())) || (await this.releaseUnclaimedWarm()))) {
+      outcome = await sessions.reserve(id, address, limits);
+    }
     if (outcome !== 'ok') {
       throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. Your files are safe; try again in a minute.`);
     }

@@ -83,6 +83,8 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
   const base: Overrides = {
     port: 0, host: '127.0.0.1', dataDir, instance, logLevel: process.env.NBLAUNCH_TEST_LOG ?? 'silent',
     cull: { intervalSeconds: 3600 }, reconcile: { intervalSeconds: 3600 },
+    // Workshops in tests start now: without this every registered attendee would get a warmed server. Warm-up tests set their own.
+    workshops: { warmServers: 0 },
   };
   let settings = mergeOverrides(base, overrides);
   const boot = async () => {

@@ -130,6 +130,27 @@ describe('WorkshopWarmer', () => {
     assert.equal(t.spawner.servers.get('ws-intro-py-carcarcarcarcar0')?.state, 'running', 'the next pass uses the freed slot');
   });
 
+  it('has a warmed server nobody opened give its slot to an attendee who is here; an opened one never does', async () => {
+    const t = warmerHarness({ maxServers: 2, warmServers: 2 });
+    await t.addWorkshop(t.workshop);
+    await t.register('annannannannann0', 'bobbobbobbobbob0', 'carcarcarcarcar0', 'deedeedeedeedee0');
+    await t.pass();
+    const owner = (attendeeId: string) => ({ workshop: 'intro-py', attendeeId });
+
+    t.advance(1000);
+    const carl = await t.servers.open(t.workshop, owner('carcarcarcarcar0'));
+    assert.equal(carl.started, true);
+    const ann = await t.store.get('ws-intro-py-annannannannann0');
+    assert.deepEqual([ann?.state, ann?.stopReason], ['stopped', 'made-room'], 'the longest-waiting unclaimed one gave way');
+
+    const annAgain = await t.servers.open(t.workshop, owner('annannannannann0'));
+    assert.deepEqual([annAgain.started, annAgain.fresh], [true, true], 'Ann gets her server back, at the workshop\'s file');
+    assert.equal((await t.store.get('ws-intro-py-bobbobbobbobbob0'))?.stopReason, 'made-room');
+
+    await assert.rejects(t.servers.open(t.workshop, owner('deedeedeedeedee0')), (error: LauncherError) => error.status === 429);
+    assert.equal((await t.store.get('ws-intro-py-carcarcarcarcar0'))?.state, 'running', 'servers their attendees opened keep running');
+  });
+
   it('reports a failed image with its reason, waits before trying again, and retries at once when asked', async () => {
     const t = warmerHarness();
     await t.addWorkshop(t.workshop);
