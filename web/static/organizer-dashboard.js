@@ -206,7 +206,7 @@
           var tab = window.open('about:blank', '_blank');
           act(attendee, 'open', function () {
             return serverCall(attendee, 'start').then(function (answer) {
-              var target = answer.url + '?token=' + encodeURIComponent(answer.token);
+              var target = answer.open || answer.url + '?token=' + encodeURIComponent(answer.token);
               if (tab) tab.location.href = target; else window.location.href = target;
             }, function (error) { if (tab) tab.close(); throw error; });
           });
