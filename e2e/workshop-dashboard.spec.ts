@@ -7,7 +7,7 @@ import { expect, test } from './fixtures.js';
 import { AttendeeWorkshopPage } from './pages/attendee-workshop-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { NotebookTreePage } from './pages/notebook-tree-page.js';
-import { localInputValue, OrganizerDashboardPage, OrganizerSignInPage, WorkshopDashboardPage } from './pages/organizer-dashboard-page.js';
+import { localInputValue, OrganizerDashboardPage, OrganizerSignInPage, WorkshopDashboardPage, type WorkshopFields } from './pages/organizer-dashboard-page.js';
 
 const run = promisify(execFile);
 
@@ -39,12 +39,12 @@ function uniqueSlug(prefix: string): string {
 }
 
 /** Creates a workshop running now through the dashboard's form; resolves on its page. */
-async function createWorkshop(page: Page, slug: string, title: string): Promise<WorkshopDashboardPage> {
+async function createWorkshop(page: Page, slug: string, title: string, fields: WorkshopFields = {}): Promise<WorkshopDashboardPage> {
   await page.goto(OrganizerDashboardPage.path);
   const dashboard = new OrganizerDashboardPage(page);
   await dashboard.waitUntilReady();
   const now = Date.now();
-  await dashboard.create({ title, slug, startsAt: new Date(now - 60 * 60_000), endsAt: new Date(now + 3 * 60 * 60_000) });
+  await dashboard.create({ title, slug, startsAt: new Date(now - 60 * 60_000), endsAt: new Date(now + 3 * 60 * 60_000), ...fields });
   const workshop = new WorkshopDashboardPage(page);
   await workshop.waitUntilReady();
   await expect(workshop.title).toHaveText(title);
@@ -292,5 +292,33 @@ it.describe('changing and deleting a workshop', () => {
     await page.reload();
     await dashboard.waitUntilReady();
     await expect(dashboard.notice).toBeHidden();
+  });
+});
+
+it.describe('warming a workshop up before it starts', () => {
+  it('shows when the warm-up begins, warms on request, and lists the workshop\'s pool on the dashboard', async ({ page }) => {
+    const slug = uniqueSlug('warm');
+    const startsAt = new Date(Date.now() + 2 * 24 * 60 * 60_000);
+    const workshop = await createWorkshop(page, slug, 'Warm before the start', { startsAt, endsAt: new Date(startsAt.getTime() + 3 * 60 * 60_000), warmServers: 1 });
+    await expect(workshop.editForm.input('warm-servers')).toHaveValue('1');
+    await expect(workshop.warmupState).toContainText('begins');
+    await expect(workshop.warmupDetail).toContainText('1 servers are warmed from then on');
+
+    await workshop.warmNow();
+    await expect(workshop.notice).toContainText('Warm-up started');
+    await expect(workshop.warmupState).toHaveText('ready: 1 of 1 servers warm', { timeout: 90_000 });
+
+    await page.goto(OrganizerDashboardPage.path);
+    const dashboard = new OrganizerDashboardPage(page);
+    await dashboard.waitUntilReady();
+    await expect(dashboard.workshopWarmup(slug)).toHaveText('ready: 1 of 1 servers warm');
+    await expect(dashboard.poolReady(`workshop/${slug}`)).toHaveText('1');
+
+    // Deleted, it gives its pooled server back.
+    await page.goto(`/organizer/workshops/${slug}`);
+    await workshop.waitUntilReady();
+    await workshop.deleteWorkshop();
+    await dashboard.waitUntilReady();
+    await expect(dashboard.poolReady(`workshop/${slug}`)).toHaveText('0', { timeout: 60_000 });
   });
 });

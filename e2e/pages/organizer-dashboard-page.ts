@@ -28,6 +28,7 @@ export interface WorkshopFields {
   endsAt?: Date;
   memoryMb?: number;
   cpus?: number;
+  warmServers?: number;
 }
 
 export interface NewWorkshop extends WorkshopFields {
@@ -47,7 +48,7 @@ export function localInputValue(date: Date): string {
 export class WorkshopFieldsForm {
   constructor(readonly page: Page, readonly prefix: 'create' | 'edit') {}
 
-  input(name: 'title' | 'repo-url' | 'repo-ref' | 'repo-file' | 'starts' | 'ends' | 'memory' | 'cpus'): Locator {
+  input(name: 'title' | 'repo-url' | 'repo-ref' | 'repo-file' | 'starts' | 'ends' | 'memory' | 'cpus' | 'warm-servers'): Locator {
     return this.page.locator(`#${this.prefix}-${name}`);
   }
 
@@ -56,6 +57,7 @@ export class WorkshopFieldsForm {
     const inputs: Array<[Parameters<WorkshopFieldsForm['input']>[0], string | number | Date | undefined]> = [
       ['title', fields.title], ['repo-url', fields.repoUrl], ['repo-ref', fields.repoRef], ['repo-file', fields.repoFile],
       ['starts', fields.startsAt], ['ends', fields.endsAt], ['memory', fields.memoryMb], ['cpus', fields.cpus],
+      ['warm-servers', fields.warmServers],
     ];
     for (const [name, value] of inputs) {
       if (value !== undefined) await this.input(name).fill(value instanceof Date ? localInputValue(value) : String(value));
@@ -101,6 +103,16 @@ export class OrganizerDashboardPage {
     return this.page.locator(`#workshop-rows tr[data-slug="${slug}"]`);
   }
 
+  /** The warm-up column of a workshop's row. */
+  workshopWarmup(slug: string): Locator {
+    return this.workshopRow(slug).locator('td.warmup');
+  }
+
+  /** A warm pool's ready count, e.g. for `workshop/<slug>` or `default`. */
+  poolReady(key: string): Locator {
+    return this.page.locator(`#pool-rows tr[data-pool="${key}"] td.ready`);
+  }
+
   /** Fills in and sends the create form (the browser's time zone is used for the times). */
   async create(workshop: NewWorkshop): Promise<void> {
     const { slug, ...fields } = workshop;
@@ -138,6 +150,9 @@ export class WorkshopDashboardPage {
   readonly deleteButton: Locator;
   readonly deleteError: Locator;
   readonly deleteNotice: Locator;
+  readonly warmupState: Locator;
+  readonly warmupDetail: Locator;
+  readonly warmNowButton: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.locator('#ws-title');
@@ -164,6 +179,9 @@ export class WorkshopDashboardPage {
     this.deleteButton = page.locator('#delete-workshop');
     this.deleteError = page.locator('#delete-error');
     this.deleteNotice = page.locator('#delete-notice');
+    this.warmupState = page.locator('#warmup-state');
+    this.warmupDetail = page.locator('#warmup-detail');
+    this.warmNowButton = page.locator('#warm-now');
   }
 
   async waitUntilReady(): Promise<void> {
@@ -273,5 +291,10 @@ export class WorkshopDashboardPage {
 
   async deleteWorkshop(): Promise<void> {
     await confirming(this.page, () => this.deleteButton.click());
+  }
+
+  /** Starts the warm-up now rather than before the start time. */
+  async warmNow(): Promise<void> {
+    await this.warmNowButton.click();
   }
 }

@@ -42,6 +42,19 @@
     });
   }
 
+  /** A workshop's warm-up in a few words (docs/api.md, "Warm-up"). */
+  function warmupSummary(warmup) {
+    var servers = warmup.servers.running + ' of ' + warmup.servers.wanted + ' servers warm';
+    switch (warmup.state) {
+      case 'scheduled': return 'begins ' + when(warmup.beginsAt);
+      case 'building': return 'building the image';
+      case 'warming': return 'warming: ' + servers;
+      case 'ready': return 'ready: ' + servers;
+      case 'failed': return 'failed';
+      default: return 'over';
+    }
+  }
+
   function cell(row, text, className) {
     var td = document.createElement('td');
     td.textContent = text;
@@ -62,7 +75,7 @@
         rows.textContent = '';
         if (answer.workshops.length === 0) {
           var empty = document.createElement('tr');
-          cell(empty, 'No workshops yet: create one below.', 'muted').colSpan = 5;
+          cell(empty, 'No workshops yet: create one below.', 'muted').colSpan = 6;
           rows.appendChild(empty);
         }
         answer.workshops.forEach(function (workshop) {
@@ -77,6 +90,7 @@
           cell(row, when(workshop.startsAt));
           cell(row, when(workshop.endsAt));
           cell(row, workshop.endedAt ? 'ended' : workshop.mode);
+          cell(row, warmupSummary(workshop.warmup), 'warmup');
           rows.appendChild(row);
         });
         showError(listError, '');
@@ -106,7 +120,37 @@
       showError(byId('dashboard-notice'), 'The workshop "' + deleted + '" was deleted, with its attendees and their links.');
       window.history.replaceState(null, '', window.location.pathname);
     }
+    var loadPools = function () {
+      Promise.all([api(csrf, 'GET', '/api/pools'), api(csrf, 'GET', '/api/launch-queue')]).then(function (answers) {
+        var pools = answers[0];
+        var queue = answers[1];
+        var rows = byId('pool-rows');
+        rows.textContent = '';
+        var keys = Object.keys(pools).sort();
+        if (keys.length === 0) {
+          var none = document.createElement('tr');
+          cell(none, 'No warm pools (pool.size, pool.repos, and workshops warming up make them).', 'muted').colSpan = 5;
+          rows.appendChild(none);
+        }
+        keys.forEach(function (key) {
+          var pool = pools[key];
+          var row = document.createElement('tr');
+          row.dataset.pool = key;
+          cell(row, key);
+          cell(row, pool.image || 'not built yet');
+          cell(row, String(pool.ready), 'ready');
+          cell(row, String(pool.starting));
+          cell(row, String(pool.size), 'size');
+          rows.appendChild(row);
+        });
+        byId('start-queue').textContent = 'Server starts now: ' + queue.running + ' running, ' + queue.waiting + ' waiting.';
+      }).catch(function (error) { showError(listError, error.message); });
+    };
+
     loadWorkshops();
+    loadPools();
+    setInterval(loadPools, 5000);
+    setInterval(loadWorkshops, 10000);
   }
 
   // ---- One workshop ----
@@ -139,6 +183,17 @@
     return image + '; ' + workshop.limits.memoryMb + ' MB of memory and ' + cpus + (cpus === 1 ? ' CPU' : ' CPUs') + ' per server.';
   }
 
+  function showWarmup(workshop) {
+    var warmup = workshop.warmup;
+    byId('warmup-state').textContent = warmupSummary(warmup);
+    var detail = [];
+    if (warmup.state === 'scheduled') detail.push('The image is built and ' + warmup.servers.wanted + ' servers are warmed from then on (or now, with the button).');
+    if (warmup.image) detail.push('Image: ' + warmup.image + '.');
+    if (warmup.message) detail.push(warmup.message);
+    byId('warmup-detail').textContent = detail.join(' ');
+    byId('warm-now').disabled = isOver(workshop);
+  }
+
   /** Shows the workshop; the edit form is filled in only when asked, so a reload does not undo what the organizer is typing. */
   function loadWorkshop(fillForm) {
     return api(token, 'GET', base).then(function (workshop) {
@@ -154,6 +209,7 @@
           ? 'Registered attendees: the link asks people to sign in with their personal link.'
           : 'No attendees registered yet: anyone opening the link gets a temporary server.';
       byId('ws-setup').textContent = setupText(workshop);
+      showWarmup(workshop);
       byId('end-workshop').disabled = !!workshop.endedAt;
       byId('delete-volumes').disabled = !isOver(workshop);
       byId('delete-volumes').title = isOver(workshop) ? '' : 'End the workshop first: its attendees\' files are in use until then.';
@@ -371,8 +427,17 @@
     }).catch(function (error) { showError(deleteError, error.message); });
   });
 
+  byId('warm-now').addEventListener('click', function () {
+    api(token, 'POST', base + '/warm').then(function () {
+      say('Warm-up started: the image is built if needed, then servers are warmed.');
+      return loadWorkshop();
+    }).catch(function (error) { showError(errorBox, error.message); });
+  });
+
   loadWorkshop(true).then(function () {
     loadAttendees();
     setInterval(loadAttendees, 2500);
+    // The warm-up moves on by itself (building, warming, ready).
+    setInterval(function () { loadWorkshop().catch(function () {}); }, 5000);
   }).catch(function (error) { showError(errorBox, error.message); });
 })();

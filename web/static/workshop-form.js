@@ -12,6 +12,7 @@
     { name: 'endsAt', path: ['endsAt'], kind: 'time' },
     { name: 'memoryMb', path: ['limits', 'memoryMb'], kind: 'number' },
     { name: 'cpus', path: ['limits', 'cpus'], kind: 'number' },
+    { name: 'warmServers', path: ['warmServers'], kind: 'number' },
   ];
 
   function pad(number) { return String(number).padStart(2, '0'); }
