@@ -7,6 +7,7 @@ import { expect, test } from './fixtures.js';
 import { AttendeeWorkshopPage } from './pages/attendee-workshop-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { NotebookTreePage } from './pages/notebook-tree-page.js';
+import { WorkshopSignInPage } from './pages/workshop-sign-in-page.js';
 import { localInputValue, OrganizerDashboardPage, OrganizerSignInPage, WorkshopDashboardPage, type WorkshopFields } from './pages/organizer-dashboard-page.js';
 
 const run = promisify(execFile);
@@ -320,5 +321,36 @@ it.describe('warming a workshop up before it starts', () => {
     await workshop.deleteWorkshop();
     await dashboard.waitUntilReady();
     await expect(dashboard.poolReady(`workshop/${slug}`)).toHaveText('0', { timeout: 60_000 });
+  });
+});
+
+it.describe('signing in with the workshop code', () => {
+  it('lets a registered attendee without their link in with the code from the dashboard and their email', async ({ page, browser, e2eLauncher }) => {
+    const slug = uniqueSlug('code');
+    const workshop = await createWorkshop(page, slug, 'Code sign-in');
+    await workshop.importPasted('Cy Doe <cy@example.org>');
+    await expect(workshop.attendeeRows).toHaveCount(1);
+    const first = (await workshop.accessCode.textContent()) ?? '';
+    expect(first).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    await workshop.newAccessCode();
+    await expect(workshop.accessCode).not.toHaveText(first);
+    const code = (await workshop.accessCode.textContent()) ?? '';
+
+    const context = await browser.newContext({ baseURL: e2eLauncher.url });
+    try {
+      const attendee = await context.newPage();
+      await attendee.goto(`/w/${slug}`);
+      await expect(attendee).toHaveURL(new RegExp(`/w/${slug}/sign-in$`));
+      const signIn = new WorkshopSignInPage(attendee);
+      await signIn.signIn(first, 'cy@example.org');
+      await expect(signIn.notice).toContainText('not this workshop\'s code');
+      await signIn.signIn(code.toLowerCase(), 'someone@example.org');
+      await expect(signIn.notice).toContainText('someone@example.org is not registered');
+      await signIn.signIn(code.toLowerCase(), 'CY@example.org');
+      await expect(attendee).toHaveURL(new RegExp(`/w/${slug}$`));
+      await expect(new AttendeeWorkshopPage(attendee).signedInAs).toContainText('Cy Doe');
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -153,6 +153,8 @@ export class WorkshopDashboardPage {
   readonly warmupState: Locator;
   readonly warmupDetail: Locator;
   readonly warmNowButton: Locator;
+  readonly accessCode: Locator;
+  readonly newCodeButton: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.locator('#ws-title');
@@ -182,6 +184,8 @@ export class WorkshopDashboardPage {
     this.warmupState = page.locator('#warmup-state');
     this.warmupDetail = page.locator('#warmup-detail');
     this.warmNowButton = page.locator('#warm-now');
+    this.accessCode = page.locator('#ws-code');
+    this.newCodeButton = page.locator('#code-new');
   }
 
   async waitUntilReady(): Promise<void> {
@@ -291,6 +295,11 @@ export class WorkshopDashboardPage {
 
   async deleteWorkshop(): Promise<void> {
     await confirming(this.page, () => this.deleteButton.click());
+  }
+
+  /** Makes a new workshop code (confirming that the old one stops working). */
+  async newAccessCode(): Promise<void> {
+    await confirming(this.page, () => this.newCodeButton.click());
   }
 
   /** Starts the warm-up now rather than before the start time. */

@@ -14,6 +14,7 @@ export function workshopJson(workshop: Workshop, status: WorkshopStatus, warmup:
     endsAt: workshop.endsAt,
     limits: workshop.limits,
     warmServers: warmServersOf(workshop, defaultWarmServers),
+    accessCode: workshop.accessCode ?? null,
     createdAt: workshop.createdAt,
     endedAt: workshop.endedAt ?? null,
     mode: status.mode,

@@ -1,6 +1,7 @@
 import { actorFields, type Actor } from '../auth/actor.js';
 import { LauncherError } from '../errors/launcher-error.js';
 import type { Logger } from '../log/logger.js';
+import { newAccessCode } from './access-code.js';
 import { applyWorkshopPatch, workshopFromInput, type WorkshopSettings } from './workshop-input.js';
 import { workshopMode, type WorkshopMode } from './workshop-mode.js';
 import type { WorkshopStores } from './workshop-stores.js';
@@ -55,7 +56,7 @@ export class WorkshopAdmin {
   }
 
   async create(input: unknown, actor: Actor): Promise<Workshop> {
-    const workshop = workshopFromInput(input, this.deps.settings, this.now());
+    const workshop = { ...workshopFromInput(input, this.deps.settings, this.now()), accessCode: newAccessCode() };
     if (!(await this.deps.stores.workshops.create(workshop))) {
       throw new LauncherError(409, 'workshop-exists', `There is already a workshop "${workshop.slug}". Choose another slug, or change that workshop.`);
     }
@@ -68,6 +69,15 @@ export class WorkshopAdmin {
     if (!(await this.deps.stores.workshops.save(updated))) throw noSuchWorkshop(slug);
     this.log(actor, 'workshop-changed', slug, { fields: Object.keys(input as object) });
     return updated;
+  }
+
+  /** Gives the workshop a new code for the room (the old one stops working), or none (`off`: personal links only). */
+  async setAccessCode(slug: string, code: 'new' | 'off', actor: Actor): Promise<Workshop> {
+    const { accessCode: _old, ...workshop } = await this.get(slug);
+    const changed: Workshop = code === 'new' ? { ...workshop, accessCode: newAccessCode() } : workshop;
+    if (!(await this.deps.stores.workshops.save(changed))) throw noSuchWorkshop(slug);
+    this.log(actor, code === 'new' ? 'access-code-renewed' : 'access-code-removed', slug);
+    return changed;
   }
 
   /** Marks the workshop ended (the first time counts): links stop signing people in. */

@@ -24,6 +24,8 @@ export interface Workshop {
   startsAt: string;
   endsAt: string;
   limits: WorkshopLimits;
+  /** The code for the room (`K7PQ-4XMD`): with it and their email, a registered attendee signs in. None: personal links only. */
+  accessCode?: string;
   /** How many servers to warm before the start time; none recorded: the launcher's `workshops.warmServers`. */
   warmServers?: number;
   createdAt: string;

@@ -209,6 +209,8 @@
           ? 'Registered attendees: the link asks people to sign in with their personal link.'
           : 'No attendees registered yet: anyone opening the link gets a temporary server.';
       byId('ws-setup').textContent = setupText(workshop);
+      byId('ws-code').textContent = workshop.accessCode || 'none: personal links only';
+      byId('code-off').disabled = !workshop.accessCode;
       showWarmup(workshop);
       byId('end-workshop').disabled = !!workshop.endedAt;
       byId('delete-volumes').disabled = !isOver(workshop);
@@ -425,6 +427,21 @@
     api(token, 'DELETE', base).then(function () {
       window.location.href = '/organizer?deleted=' + encodeURIComponent(slug);
     }).catch(function (error) { showError(deleteError, error.message); });
+  });
+
+  byId('code-new').addEventListener('click', function () {
+    if (current && current.accessCode && !window.confirm('Make a new workshop code? The current one stops working (people signed in stay signed in).')) return;
+    api(token, 'POST', base + '/access-code').then(function (workshop) {
+      say('New workshop code: ' + workshop.accessCode + '.');
+      return loadWorkshop();
+    }).catch(function (error) { showError(errorBox, error.message); });
+  });
+
+  byId('code-off').addEventListener('click', function () {
+    api(token, 'DELETE', base + '/access-code').then(function () {
+      say('The workshop code is off: attendees sign in with their personal links only.');
+      return loadWorkshop();
+    }).catch(function (error) { showError(errorBox, error.message); });
   });
 
   byId('warm-now').addEventListener('click', function () {

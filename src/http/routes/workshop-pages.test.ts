@@ -78,21 +78,51 @@ describe('the workshop link /w/<slug>', () => {
     assert.equal(after.headers.get('location'), '/w/leave/sign-in');
   });
 
-  it('points attendees who enter the code and their email to their personal link, without saying whether they are registered', async () => {
-    await create('codes');
+  it('signs a registered attendee in with the room\'s code and their email; says plainly what is wrong otherwise', async () => {
+    const created = await (await create('codes')).json() as { accessCode: string };
+    assert.match(created.accessCode, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     await join('codes', 'ann@example.org');
     const ask = (code: string, email: string) => fetch(`${app.base}/w/codes/sign-in`, {
-      method: 'POST', headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code, email }),
+      method: 'POST', headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code, email }), redirect: 'manual',
     });
-    const known = await ask('codes', 'Ann@Example.org');
-    const unknown = await ask(' CODES ', 'zed@example.org');
-    assert.equal(known.status, 200);
-    assert.equal(unknown.status, 200);
-    assert.match(await known.text(), /Open the personal sign-in link the organizer sent to ann@example.org/);
-    assert.match(await unknown.text(), /Open the personal sign-in link the organizer sent to zed@example.org/);
-    const wrongCode = await ask('other', 'ann@example.org');
-    assert.equal(wrongCode.status, 400);
-    assert.match(await wrongCode.text(), /The workshop code is &#34;codes&#34;/);
-    assert.equal((await ask('codes', 'nope')).status, 400);
+
+    const signedIn = await ask(` ${created.accessCode.toLowerCase().replace('-', ' ')} `, 'Ann@Example.org');
+    assert.equal(signedIn.status, 303);
+    assert.equal(signedIn.headers.get('location'), '/w/codes');
+    const cookie = cookieFrom(signedIn, 'nblaunch_w_codes')!;
+    const page = await fetch(`${app.base}/w/codes`, { headers: { ...html, cookie } });
+    assert.match(await page.text(), /Open my server/);
+
+    const slugAsCode = await ask('codes', 'ann@example.org');
+    assert.equal(slugAsCode.status, 400, 'the slug is in the link: it is no code');
+    assert.match(await slugAsCode.text(), /not this workshop&#39;s code/);
+    const unknown = await ask(created.accessCode, 'zed@example.org');
+    assert.equal(unknown.status, 400);
+    assert.match(await unknown.text(), /zed@example.org is not registered for this workshop/);
+    assert.equal((await ask(created.accessCode, 'nope')).status, 400);
+
+    const renewed = await (await api('/api/workshops/codes/access-code', { method: 'POST' })).json() as { accessCode: string };
+    assert.notEqual(renewed.accessCode, created.accessCode);
+    assert.equal((await ask(created.accessCode, 'ann@example.org')).status, 400, 'the old code stops working');
+    assert.equal((await ask(renewed.accessCode, 'ann@example.org')).status, 303);
+
+    const off = await (await api('/api/workshops/codes/access-code', { method: 'DELETE' })).json() as { accessCode: string | null };
+    assert.equal(off.accessCode, null);
+    const personalOnly = await ask(renewed.accessCode, 'ann@example.org');
+    assert.equal(personalOnly.status, 403);
+    assert.match(await personalOnly.text(), /personal links only/);
+    assert.equal((await fetch(`${app.base}/api/workshops/codes/access-code`, { method: 'POST' })).status, 401, 'organizers only');
+  });
+
+  it('refuses a removed attendee who signs in with the code', async () => {
+    const { accessCode } = await (await create('removed')).json() as { accessCode: string };
+    await join('removed', 'bob@example.org');
+    const { attendees } = await (await api('/api/workshops/removed/attendees')).json() as { attendees: Array<{ id: string }> };
+    assert.equal((await api(`/api/workshops/removed/attendees/${attendees[0]!.id}`, { method: 'DELETE' })).status, 204);
+    const refused = await fetch(`${app.base}/w/removed/sign-in`, {
+      method: 'POST', headers: { ...html, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ code: accessCode, email: 'bob@example.org' }),
+    });
+    assert.equal(refused.status, 410);
+    assert.match(await refused.text(), /withdrawn by the organizer/);
   });
 });

@@ -4,6 +4,7 @@ import { attendeeCookie } from '../../auth/cookies.js';
 import { assertCsrf } from '../../auth/csrf.js';
 import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
 import { endSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
+import { accessCodeMatches } from '../../workshops/access-code.js';
 import { isValidEmail, normaliseEmail } from '../../workshops/attendee.js';
 import { checkInvite, workshopEnded } from '../../workshops/invite-check.js';
 import { isOver, repoLaunchPath, type Workshop } from '../../workshops/workshop.js';
@@ -91,20 +92,43 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
     html(ctx, 'workshop-sign-in', await openWorkshop(ctx), { email: '', notice: '', noticeHidden: 'hidden' });
   });
 
-  // Personal links are the secure default: the form points there rather than signing anyone in by email alone.
+  // The room's code (never the slug, which is in the link) and a registered email sign in, as a personal link does.
   router.post('/sign-in', async (ctx) => {
     await countSignInAttempt(deps.rateLimiter, clientIp(ctx), attemptLimit);
     const workshop = await openWorkshop(ctx);
     const form = await readForm(ctx);
-    const code = (form.get('code') ?? '').trim().toLowerCase();
     const email = normaliseEmail(form.get('email') ?? '');
-    const notice = code !== workshop.slug
-      ? `The workshop code is "${workshop.slug}": check it on the organizer's slide and try again.`
-      : !isValidEmail(email)
-        ? 'That does not look like an email address; check it and try again.'
-        : `Open the personal sign-in link the organizer sent to ${email} (it looks like …/w/${workshop.slug}/join?invite=…). Lost it? Ask the organizer to re-issue it.`;
-    ctx.status = code === workshop.slug && isValidEmail(email) ? 200 : 400;
-    html(ctx, 'workshop-sign-in', workshop, { email, notice, noticeHidden: '' });
+    const refuse = (status: number, notice: string) => {
+      ctx.status = status;
+      html(ctx, 'workshop-sign-in', workshop, { email, notice, noticeHidden: '' });
+    };
+    if (!workshop.accessCode) {
+      refuse(403, 'This workshop signs in with personal links only: open the link the organizer sent you. Lost it? Ask the organizer to re-issue it.');
+      return;
+    }
+    if (!accessCodeMatches(workshop.accessCode, form.get('code') ?? '')) {
+      refuse(400, 'That is not this workshop\'s code: check it on the organizer\'s slide (eight letters and digits, like K7PQ-4XMD) and try again.');
+      return;
+    }
+    if (!isValidEmail(email)) {
+      refuse(400, 'That does not look like an email address; check it and try again.');
+      return;
+    }
+    const attendee = (await stores.attendees.list(workshop.slug)).find((candidate) => candidate.email === email);
+    if (!attendee) {
+      refuse(400, `${email} is not registered for this workshop: check the spelling, or use the email the organizer registered (the one their invitation went to).`);
+      return;
+    }
+    if (attendee.revokedAt) {
+      refuse(410, 'Your registration for this workshop was withdrawn by the organizer. If you should still take part, ask them to add you again.');
+      return;
+    }
+    await startSignInSession(ctx, stores.signInSessions, attendeeCookie(workshop.slug), {
+      kind: 'attendee', workshop: workshop.slug, attendeeId: attendee.id, inviteVersion: attendee.inviteVersion,
+    }, settings);
+    deps.logger.info({ event: 'attendee-signed-in', workshop: workshop.slug, attendeeId: attendee.id, via: 'code' }, 'attendee signed in');
+    ctx.status = 303;
+    ctx.redirect(`/w/${workshop.slug}`);
   });
 
   router.post('/sign-out', async (ctx) => {

@@ -68,6 +68,15 @@ export function workshopsApi(deps: WorkshopAppDeps): Router {
     ctx.body = { ...(await present(ctx, ended)), serversStopped };
   });
 
+  // A new code for the room (the old one stops working), or none: personal links only.
+  router.post('/:slug/access-code', organizerOnly, async (ctx) => {
+    ctx.body = await present(ctx, await workshops.setAccessCode(validSlug(ctx.params.slug), 'new', organizerOf(ctx)));
+  });
+
+  router.delete('/:slug/access-code', organizerOnly, async (ctx) => {
+    ctx.body = await present(ctx, await workshops.setAccessCode(validSlug(ctx.params.slug), 'off', organizerOf(ctx)));
+  });
+
   // Builds the image and warms servers now rather than `workshops.warmupMinutes` before the start.
   router.post('/:slug/warm', organizerOnly, async (ctx) => {
     const workshop = await workshops.get(validSlug(ctx.params.slug));
