@@ -48,6 +48,42 @@ async function removeBuiltImages(prefix: string): Promise<void> {
   if (ids.length > 0) await run('docker', ['rmi', '-f', ...ids]);
 }
 
+/**
+ * A real launcher for browser tests: private Redis in a fresh temp dir, its own Docker instance
+ * label, the test Git server as GitHub; `overrides` change the configuration (e.g. a fixed port
+ * and a server origin). `stop` closes it and removes its containers, volumes and built images.
+ */
+export async function startE2ELauncher(git: GitHttpServer, overrides: Record<string, unknown> = {}): Promise<E2ELauncher & { stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-e2e-'));
+  const instance = `e2e-${randomSuffix()}`;
+  const imagePrefix = `nblaunch-e2e-${randomSuffix()}/`;
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull },
+      git: { allowHttpHosts: [git.host] }, repos: { githubUrl: git.baseUrl }, build: { imagePrefix },
+      // The specs' workshops start at once; warmed servers for every attendee would only add containers.
+      workshops: { warmServers: 0 },
+      ...overrides,
+    },
+  });
+  let launcher: RunningLauncher | undefined;
+  const stop = async () => {
+    await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
+    await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
+    await removeInstanceVolumes(instance).catch((error: Error) => console.error(`[e2e] removing volumes of ${instance} failed: ${error.message}`));
+    await removeBuiltImages(imagePrefix).catch((error: Error) => console.error(`[e2e] removing images ${imagePrefix}* failed: ${error.message}`));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {} });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: launcher.url, instance, launcher, stop };
+}
+
 export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpServer }>({
   /** A Git server on loopback that the launcher treats as GitHub. */
   e2eGit: [async ({}, use) => {
@@ -61,28 +97,11 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpS
 
   /** One real launcher per worker: private Redis in a fresh temp dir, its own Docker instance label. */
   e2eLauncher: [async ({ e2eGit }, use) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-e2e-'));
-    const instance = `e2e-${randomSuffix()}`;
-    const imagePrefix = `nblaunch-e2e-${randomSuffix()}/`;
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        port: 0, host: '127.0.0.1', dataDir, instance, logLevel: 'warn', cull: { ...e2eCull },
-        git: { allowHttpHosts: [e2eGit.host] }, repos: { githubUrl: e2eGit.baseUrl }, build: { imagePrefix },
-        // The specs' workshops start at once; warmed servers for every attendee would only add containers.
-        workshops: { warmServers: 0 },
-      },
-    });
-    let launcher: RunningLauncher | undefined;
+    const started = await startE2ELauncher(e2eGit);
     try {
-      launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {} });
-      await use({ url: launcher.url, instance, launcher });
+      await use(started);
     } finally {
-      await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
-      await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
-      await removeInstanceVolumes(instance).catch((error: Error) => console.error(`[e2e] removing volumes of ${instance} failed: ${error.message}`));
-      await removeBuiltImages(imagePrefix).catch((error: Error) => console.error(`[e2e] removing images ${imagePrefix}* failed: ${error.message}`));
-      rmSync(dataDir, { recursive: true, force: true });
+      await started.stop();
     }
   }, { scope: 'worker', timeout: 60_000 }],
 
