@@ -32,6 +32,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   count: number;
+  /** Every answer (or echo) of the job, warm-up included: what the proxies' CPU time is divided by. */
+  allCount: number;
   /** Non-2xx answers, connection errors and timeouts; a valid run has 0. */
   failures: number;
 }
@@ -39,7 +41,7 @@ export interface LoadResult {
 async function runHttp(job: HttpJob): Promise<LoadResult> {
   // sampleInt below 1 s: otherwise autocannon rounds every run up to whole seconds.
   const base = { url: job.url, connections: job.connections, headers: job.headers ?? {}, pipelining: 1, sampleInt: 250 };
-  if (job.warmupSec > 0) await autocannon({ ...base, duration: job.warmupSec });
+  const warmup = job.warmupSec > 0 ? await autocannon({ ...base, duration: job.warmupSec }) : undefined;
   const result = await autocannon({ ...base, duration: job.durationSec });
   const count = result['2xx'];
   return {
@@ -47,6 +49,7 @@ async function runHttp(job: HttpJob): Promise<LoadResult> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     count,
+    allCount: count + result.non2xx + (warmup ? warmup['2xx'] + warmup.non2xx : 0),
     failures: result.non2xx + result.errors + result.timeouts,
   };
 }
@@ -63,6 +66,7 @@ async function runWs(job: WsJob): Promise<LoadResult> {
   const measureFrom = start + job.warmupSec * 1000;
   const measureTo = measureFrom + job.durationSec * 1000;
   const rtts: number[] = [];
+  let echoes = 0;
   let failures = 0;
   await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
     let sentAt = 0;
@@ -71,6 +75,7 @@ async function runWs(job: WsJob): Promise<LoadResult> {
       socket.send(payload);
     };
     socket.on('message', () => {
+      echoes += 1;
       const now = performance.now();
       if (now >= measureFrom && sentAt >= measureFrom && now <= measureTo) rtts.push(now - sentAt);
       if (now < measureTo) send();
@@ -81,7 +86,7 @@ async function runWs(job: WsJob): Promise<LoadResult> {
     send();
   })));
   for (const socket of sockets) socket.terminate();
-  return { perSec: rtts.length / job.durationSec, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99), count: rtts.length, failures };
+  return { perSec: rtts.length / job.durationSec, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99), count: rtts.length, allCount: echoes, failures };
 }
 
 const lines = createInterface({ input: process.stdin });

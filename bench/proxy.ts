@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bootLauncher, launchSession, type Harness } from '../src/testing/launcher-harness.js';
+import { cpuMs } from './cpu-time.js';
 import type { BenchOptions } from './launch.js';
 import { waitForStatus } from './launch.js';
 import type { HttpJob, LoadResult, WsJob } from './load-generator.js';
@@ -121,14 +122,20 @@ async function startAll<T extends readonly unknown[]>(
   return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-function median(results: LoadResult[]): LoadResult {
+/** A load's result, with the CPU time its proxy process used per request (or message), in µs. */
+type Sample = LoadResult & { cpuUs?: number };
+
+function median(results: Sample[]): Sample {
   const middle = (values: number[]) => percentile(values, 50);
+  const cpu = results.flatMap((result) => (result.cpuUs === undefined ? [] : [result.cpuUs]));
   return {
     perSec: middle(results.map((result) => result.perSec)),
     p50Ms: middle(results.map((result) => result.p50Ms)),
     p99Ms: middle(results.map((result) => result.p99Ms)),
     count: results.reduce((sum, result) => sum + result.count, 0),
+    allCount: results.reduce((sum, result) => sum + result.allCount, 0),
     failures: 0,
+    ...(cpu.length > 0 ? { cpuUs: middle(cpu) } : {}),
   };
 }
 
@@ -200,10 +207,18 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       chp: `ws://${loopback}:${chp.port}/s/${wsId}/echo`,
     };
 
-    const samples = new Map<string, LoadResult[]>();
-    const record = (name: string, result: LoadResult) => samples.set(name, [...(samples.get(name) ?? []), result]);
+    const samples = new Map<string, Sample[]>();
+    const record = (name: string, result: Sample) => samples.set(name, [...(samples.get(name) ?? []), result]);
+    // The proxy's process: the launcher runs in this one, which does nothing else during a load.
+    const proxyPid: Record<Via, number | undefined> = { direct: undefined, nblaunch: process.pid, chp: chp.child.pid };
+    const run = async (via: Via, job: HttpJob | WsJob): Promise<Sample> => {
+      const pid = proxyPid[via];
+      const before = pid === undefined ? 0 : cpuMs(pid);
+      const result = await load.run(job);
+      return pid === undefined ? result : { ...result, cpuUs: ((cpuMs(pid) - before) * 1000) / result.allCount };
+    };
     const measureHttp = async (backend: 'json' | 'jupyter', via: Via, connections: number, part: Part) => {
-      record(key(backend, via, connections, part), await load.run({
+      record(key(backend, via, connections, part), await run(via, {
         kind: 'http', url: httpUrl(backend, via), connections, durationSec, warmupSec, ...(backend === 'jupyter' ? { headers: auth } : {}),
       }));
     };
@@ -224,7 +239,7 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       }
       // 2. WebSocket echo: each client sends its next message when the echo of the last arrives.
       for (const via of vias) {
-        record(key('ws', via, wsClients, 'main'), await load.run({ kind: 'ws', url: wsUrl[via], clients: wsClients, durationSec, warmupSec, messageBytes: 32 }));
+        record(key('ws', via, wsClients, 'main'), await run(via, { kind: 'ws', url: wsUrl[via], clients: wsClients, durationSec, warmupSec, messageBytes: 32 }));
       }
       // 3. The JSON route with 10 and then 10,000 routes in each table, measured back to back.
       for (const connections of scaleConnections) {
@@ -250,15 +265,17 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
      * The median over the rounds of the ratio within each round: the two sides of a ratio ran
      * seconds apart, so a disturbance in one round moves that round's ratio only.
      */
-    const paired = (field: 'perSec' | 'p99Ms', a: [Backend, Via, number, Part?], b: [Backend, Via, number, Part?]) => {
+    const paired = (field: 'perSec' | 'p99Ms' | 'cpuUs', a: [Backend, Via, number, Part?], b: [Backend, Via, number, Part?]) => {
       const left = samples.get(key(a[0], a[1], a[2], a[3] ?? 'main'))!;
       const right = samples.get(key(b[0], b[1], b[2], b[3] ?? 'main'))!;
-      return round(percentile(left.map((sample, index) => sample[field] / right[index]![field]), 50), 3);
+      return round(percentile(left.map((sample, index) => (sample[field] ?? Number.NaN) / (right[index]![field] ?? Number.NaN)), 50), 3);
     };
     const rate = (backend: Backend, via: Via, other: Via, connections: number) => paired('perSec', [backend, via, connections], [backend, other, connections]);
     const p99 = (backend: Backend, via: Via, other: Via, connections: number) => paired('p99Ms', [backend, via, connections], [backend, other, connections]);
+    /** CHP's CPU time per request over nblaunch's: above 1, nblaunch's proxy does the same work with less. */
+    const cpuSaving = (backend: Backend, connections: number) => paired('cpuUs', [backend, 'chp', connections], [backend, 'nblaunch', connections]);
     const scale = (via: Via, connections: number) => paired('perSec', ['json', via, connections, 'many-routes'], ['json', via, connections, 'few-routes']);
-    const ws = Object.fromEntries(vias.map((via) => [via, get('ws', via, wsClients)])) as Record<Via, LoadResult>;
+    const ws = Object.fromEntries(vias.map((via) => [via, get('ws', via, wsClients)])) as Record<Via, Sample>;
 
     const result: Record<string, unknown> = {
       benchmark: 'proxy',
@@ -285,20 +302,29 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
         routes10kVs10ReqPerSec100: scale('nblaunch', 100),
         chpRoutes10kVs10ReqPerSec100: scale('chp', 100),
       } : {}),
+      chpVsProxyCpuPerReq: cpuSaving('json', 10),
+      chpVsProxyCpuPerReq100: cpuSaving('json', 100),
+      chpVsProxyCpuPerMsg: cpuSaving('ws', wsClients),
       wsProxyVsChpMsgPerSec: rate('ws', 'nblaunch', 'chp', wsClients),
       wsProxyVsDirectMsgPerSec: rate('ws', 'nblaunch', 'direct', wsClients),
       wsChpVsDirectMsgPerSec: rate('ws', 'chp', 'direct', wsClients),
       addRoutesSec: { nblaunch: round(percentile(addSec.nblaunch, 50), 2), chp: round(percentile(addSec.chp, 50), 2) },
       http: httpConnections.flatMap((connections) => (['json', 'jupyter'] as const).flatMap((backend) => vias.map((via) => {
         const row = get(backend, via, connections);
-        return { backend, via, connections, reqPerSec: Math.round(row.perSec), p50Ms: row.p50Ms, p99Ms: row.p99Ms };
+        return { backend, via, connections, reqPerSec: Math.round(row.perSec), p50Ms: row.p50Ms, p99Ms: row.p99Ms, ...(row.cpuUs === undefined ? {} : { cpuUsPerReq: round(row.cpuUs) }) };
       }))),
       routeTable: scaleConnections.flatMap((connections) => (['nblaunch', 'chp'] as const).map((via) => ({
         via, connections, reqPerSec10: Math.round(scaleFew(via, connections).perSec), reqPerSec10k: Math.round(get('json', via, connections, 'many-routes').perSec),
       }))),
-      ws: vias.map((via) => ({ via, clients: wsClients, msgPerSec: Math.round(ws[via].perSec), p50Ms: round(ws[via].p50Ms, 3), p99Ms: round(ws[via].p99Ms, 3) })),
+      ws: vias.map((via) => ({
+        via, clients: wsClients, msgPerSec: Math.round(ws[via].perSec), p50Ms: round(ws[via].p50Ms, 3), p99Ms: round(ws[via].p99Ms, 3),
+        ...(ws[via].cpuUs === undefined ? {} : { cpuUsPerMsg: round(ws[via].cpuUs) }),
+      })),
       /** Requests (or messages) per second of every round, by backend/via/connections/part. */
       perRound: Object.fromEntries([...samples].map(([name, results]) => [name, results.map((sample) => Math.round(sample.perSec))])),
+      /** The proxy process's CPU time per request (or message), µs, of every round. */
+      cpuPerRound: Object.fromEntries([...samples].filter(([, results]) => results[0]?.cpuUs !== undefined)
+        .map(([name, results]) => [name, results.map((sample) => round(sample.cpuUs ?? Number.NaN))])),
     };
 
     const label: Record<Via, string> = { direct: 'direct', nblaunch: 'nblaunch proxy', chp: 'configurable-http-proxy' };
@@ -310,6 +336,7 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       return {
         backend: backend === 'json' ? 'JSON backend' : 'notebook /api/status',
         via: label[via], conns: connections, 'req/s': Math.round(row.perSec), p50_ms: row.p50Ms, p99_ms: row.p99Ms,
+        'proxy_cpu_us/req': row.cpuUs === undefined ? '-' : round(row.cpuUs),
         vs_direct: rate(backend, via, 'direct', connections), vs_chp: rate(backend, via, 'chp', connections),
       };
     }))));
@@ -325,6 +352,7 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
     console.log(`\nWebSocket echo, ${wsClients} clients, 32-byte messages back to back`);
     printTable(vias.map((via) => ({
       via: label[via], 'msg/s': Math.round(ws[via].perSec), p50_ms: round(ws[via].p50Ms, 3), p99_ms: round(ws[via].p99Ms, 3),
+      'proxy_cpu_us/msg': ws[via].cpuUs === undefined ? '-' : round(ws[via].cpuUs),
       vs_direct: rate('ws', via, 'direct', wsClients), vs_chp: rate('ws', via, 'chp', wsClients),
     })));
     console.log('');
