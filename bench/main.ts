@@ -3,6 +3,7 @@ import { benchLaunch, type BenchOptions } from './launch.js';
 import { benchMemory } from './memory.js';
 import { benchProxy } from './proxy.js';
 import { benchRush } from './rush.js';
+import { benchWorkshop } from './workshop.js';
 
 const benchmarks: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
@@ -10,6 +11,7 @@ const benchmarks: Record<string, (options: BenchOptions) => Promise<Record<strin
   proxy: benchProxy,
   memory: benchMemory,
   rush: benchRush,
+  workshop: benchWorkshop,
 };
 
 const args = process.argv.slice(2);
