@@ -248,6 +248,9 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       await timed(addSec.nblaunch, () => inBatches(extra, 200, (id) => harness.launcher.deps.routes.add(id, dummy)));
       await timed(addSec.chp, () => inBatches(extra, 50, (id) => chp.addRoute(id, `http://${dummy.host}:${dummy.port}`)));
       await checkRoutes(manyRoutes);
+      // Adding the routes kept this process (the launcher's) and CHP busy, 20,000 requests and
+      // their garbage: let that settle before the first measurement after it.
+      await sleep(2000);
       for (const connections of scaleConnections) {
         for (const via of ['nblaunch', 'chp'] as const) await measureHttp('json', via, connections, 'many-routes');
       }

@@ -25,9 +25,9 @@ interface ForwardedRequest extends IncomingMessage {
 
 /**
  * The body of a request that has none. http-proxy sends `options.buffer` in place of the
- * request when it is set, so a GET ends at once instead of being piped: a pipe per request
- * (listeners added and removed on both streams, an extra tick for the request's end) was a
- * fifth of the proxy's CPU time per small request (docs/performance.md, proxy).
+ * request when it is set, so a GET ends at once instead of being piped (listeners added and
+ * removed on both streams, an extra tick for the request's end): a few per cent of the proxy's
+ * CPU time per small request (docs/performance.md, proxy).
  */
 const noBody = {
   pipe<T extends Writable>(destination: T): T {
