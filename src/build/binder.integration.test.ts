@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readBuildEvents, type StreamedEvent } from '../testing/build-events-client.js';
-import { GitHttpServer } from '../testing/git-http-server.js';
+import type { GitHttpServer } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
-import { bootLauncher, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
+import { bootLauncherWithGit, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 import { makeLocalPackageIndex, type LocalPackageIndex } from '../testing/package-index.js';
 import { imageExists } from '../setup/host.js';
 
@@ -15,32 +15,30 @@ const executable = (content: string) => ({ content, mode: 0o755 });
 const phases = (events: StreamedEvent[]) => events.map((event) => event.phase).filter((phase, index, all) => phase !== all[index - 1]);
 
 describe('launching Git repos: builds behind BinderHub\'s event stream', () => {
+  let launched: GitBackedHarness | undefined;
   let git: GitHttpServer;
   let harness: Harness;
   let checkouts: string;
   let index: LocalPackageIndex;
   let work: string;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let prefix: string;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'nblaunch-binder-it-'));
     checkouts = join(work, 'checkouts');
     execFileSync('mkdir', ['-p', checkouts]);
-    git = await GitHttpServer.start();
     index = await makeLocalPackageIndex(work, 'nblaunch/base:latest', 'hello from the local index');
-    harness = await bootLauncher({
-      git: { allowHttpHosts: [git.host], checkoutDir: checkouts },
-      repos: { githubUrl: git.baseUrl },
-      build: { imagePrefix: prefix, network: 'host', pipIndexUrl: index.url, timeoutSeconds: 120 },
+    launched = await bootLauncherWithGit({
+      git: { checkoutDir: checkouts },
+      build: { network: 'host', pipIndexUrl: index.url, timeoutSeconds: 120 },
       capacity: { maxServers: 20, maxServersPerIp: 20 },
     }, { keepaliveMs: 200 });
+    ({ git, harness, imagePrefix: prefix } = launched);
   });
 
   after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
+    await launched?.cleanup();
     await index?.close();
-    removeImagesWithPrefix(prefix);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -167,23 +165,19 @@ describe('launching Git repos: builds behind BinderHub\'s event stream', () => {
 });
 
 describe('build time limit', () => {
+  let launched: GitBackedHarness | undefined;
   let git: GitHttpServer;
   let harness: Harness;
   let checkouts: string;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let prefix: string;
 
   before(async () => {
     checkouts = mkdtempSync(join(tmpdir(), 'nblaunch-timeout-it-'));
-    git = await GitHttpServer.start();
-    harness = await bootLauncher({
-      git: { allowHttpHosts: [git.host], checkoutDir: checkouts },
-      repos: { githubUrl: git.baseUrl },
-      build: { imagePrefix: prefix, timeoutSeconds: 3 },
-    });
+    launched = await bootLauncherWithGit({ git: { checkoutDir: checkouts }, build: { timeoutSeconds: 3 } });
+    ({ git, harness, imagePrefix: prefix } = launched);
   });
   after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
+    await launched?.cleanup();
     rmSync(checkouts, { recursive: true, force: true });
   });
 

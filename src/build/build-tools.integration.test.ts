@@ -1,39 +1,31 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { imagesCommand } from '../cli/images-command.js';
 import { readBuildEvents } from '../testing/build-events-client.js';
-import { GitHttpServer } from '../testing/git-http-server.js';
-import { bootLauncher, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
+import { imageExists } from '../setup/host.js';
+import type { GitHttpServer } from '../testing/git-http-server.js';
+import { bootLauncherWithGit, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const executable = (content: string) => ({ content, mode: 0o755 });
-const imageExists = (tag: string) => execFileSync('docker', ['images', '-q', tag], { encoding: 'utf8' }).trim() !== '';
 
 describe('build tools, policy and shared builds', () => {
+  let launched: GitBackedHarness | undefined;
   let git: GitHttpServer;
   let harness: Harness;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let prefix: string;
 
   before(async () => {
-    git = await GitHttpServer.start();
-    harness = await bootLauncher({
-      git: { allowHttpHosts: [git.host] },
-      repos: { githubUrl: git.baseUrl },
-      build: { imagePrefix: prefix },
-      policy: { bannedSpecs: ['^gh/banned/'], buildsPerIpPerHour: 4 },
-    }, { keepaliveMs: 200 });
+    launched = await bootLauncherWithGit({ policy: { bannedSpecs: ['^gh/banned/'], buildsPerIpPerHour: 4 } }, { keepaliveMs: 200 });
+    ({ git, harness, imagePrefix: prefix } = launched);
     await git.createRepo('demo/plan', { 'apt.txt': 'jq\n', 'requirements.txt': 'six\n', 'notebook.ipynb': '{}\n' });
   });
 
-  after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
-    removeImagesWithPrefix(prefix);
-  });
+  after(() => launched?.cleanup());
 
   it('shows what a build would do through the API, without building', async () => {
     const response = await fetch(`${harness.url}/api/build-plan/gh/demo/plan/main`);

@@ -1,30 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GitHttpServer } from '../testing/git-http-server.js';
-import { bootLauncher, eventually, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
+import type { GitHttpServer } from '../testing/git-http-server.js';
+import { bootLauncherWithGit, eventually, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 import { AttendeeClient, OrganizerClient } from '../testing/workshop-client.js';
 
 const organizerToken = 'integration-organizer-token-abcdefghij';
 const ann = { name: 'Ann Lee', email: 'ann@example.org' };
 
 describe('a workshop whose repo is updated', () => {
+  let launched: GitBackedHarness | undefined;
   let git: GitHttpServer;
   let harness: Harness;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
 
   before(async () => {
-    git = await GitHttpServer.start();
-    harness = await bootLauncher({
-      trustProxy: true, auth: { organizerToken, signInAttemptsPerMinute: 1000 },
-      git: { allowHttpHosts: [git.host], refCacheSeconds: 0 }, repos: { githubUrl: git.baseUrl }, build: { imagePrefix: prefix },
-      cull: { idleTimeoutSeconds: 2 },
+    launched = await bootLauncherWithGit({
+      trustProxy: true, auth: { organizerToken, signInAttemptsPerMinute: 1000 }, git: { refCacheSeconds: 0 }, cull: { idleTimeoutSeconds: 2 },
     });
+    ({ git, harness } = launched);
   });
-  after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
-    removeImagesWithPrefix(prefix);
-  });
+  after(() => launched?.cleanup());
 
   it('brings the new files into an attendee\'s home and never overwrites their edits', async () => {
     const repo = await git.createRepo('teacher/course', { 'lesson1.md': 'lesson one, as written by the teacher\n' });

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labelKeys } from '../runtime/labels.js';
 import { readBuildEvents } from '../testing/build-events-client.js';
-import { GitHttpServer, type TestRepo } from '../testing/git-http-server.js';
+import type { TestRepo } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
 import { RedisPoolStore } from '../store/redis-pool-store.js';
-import { bootLauncher, eventually, launchSession, type Harness, removeImagesWithPrefix } from '../testing/launcher-harness.js';
+import { bootLauncher, bootLauncherWithGit, eventually, launchSession, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 import type { PoolStatus } from './pool-manager.js';
 
 interface Container { id: string; session: string; kind: string; pool: string; image: string; running: boolean }
@@ -152,28 +152,26 @@ describe('recycling pooled servers nobody took', () => {
 });
 
 describe('a repo pool following its ref', () => {
-  let git: GitHttpServer;
+  let launched: GitBackedHarness | undefined;
   let harness: Harness;
   let checkouts: string;
   let repo: TestRepo;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let prefix: string;
   const key = 'gh/demo/pooled/main';
 
   before(async () => {
     checkouts = mkdtempSync(join(tmpdir(), 'nblaunch-pool-it-'));
-    git = await GitHttpServer.start();
-    repo = await git.createRepo('demo/pooled', { 'hello.txt': 'version 1\n' });
-    harness = await bootLauncher({
-      git: { allowHttpHosts: [git.host], checkoutDir: checkouts, refCacheSeconds: 0 },
-      repos: { githubUrl: git.baseUrl },
-      build: { imagePrefix: prefix, timeoutSeconds: 120 },
+    launched = await bootLauncherWithGit({
+      git: { checkoutDir: checkouts, refCacheSeconds: 0 },
+      build: { timeoutSeconds: 120 },
       pool: { repos: [`${key}=2`], refreshSeconds: 1 },
     });
+    ({ harness, imagePrefix: prefix } = launched);
+    // The pool resolves its ref every second until the repo is there.
+    repo = await launched.git.createRepo('demo/pooled', { 'hello.txt': 'version 1\n' });
   });
   after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
-    removeImagesWithPrefix(prefix);
+    await launched?.cleanup();
     rmSync(checkouts, { recursive: true, force: true });
   });
 

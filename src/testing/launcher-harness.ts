@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { startLauncher, type LauncherOptions, type RunningLauncher } from '../launcher.js';
 import { createLogger } from '../log/logger.js';
 import { labelKeys } from '../runtime/labels.js';
+import { GitHttpServer } from './git-http-server.js';
 
 type Overrides = Record<string, unknown>;
 
@@ -142,4 +143,35 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export interface GitBackedHarness {
+  /** The launcher's "GitHub": `gh/...` specs are cloned from it, over plain http. */
+  git: GitHttpServer;
+  harness: Harness;
+  /** Prefix of the images this launcher builds; `cleanup` removes them. */
+  imagePrefix: string;
+  /** Stops the launcher (removing its containers and volumes) and the git server, and removes the built images. */
+  cleanup(): Promise<void>;
+}
+
+/** A launcher whose GitHub is a git server on loopback, building images under a prefix of its own. */
+export async function bootLauncherWithGit(overrides: Overrides = {}, options: LauncherOptions = {}): Promise<GitBackedHarness> {
+  const git = await GitHttpServer.start();
+  const imagePrefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let harness: Harness;
+  try {
+    harness = await bootLauncher(mergeOverrides({ git: { allowHttpHosts: [git.host] }, repos: { githubUrl: git.baseUrl }, build: { imagePrefix } }, overrides), options);
+  } catch (error) {
+    await git.stop();
+    throw error;
+  }
+  return {
+    git, harness, imagePrefix,
+    async cleanup() {
+      await harness.cleanup();
+      await git.stop();
+      removeImagesWithPrefix(imagePrefix);
+    },
+  };
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labelKeys } from '../runtime/labels.js';
 import { imageExists } from '../setup/host.js';
-import { GitHttpServer } from '../testing/git-http-server.js';
-import { bootLauncher, eventually, removeImagesWithPrefix, type Harness } from '../testing/launcher-harness.js';
+import type { GitHttpServer } from '../testing/git-http-server.js';
+import { bootLauncherWithGit, eventually, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 import { AttendeeClient, OrganizerClient } from '../testing/workshop-client.js';
 import type { WarmupStatus } from './workshop-warmer.js';
 
@@ -24,11 +24,12 @@ function labelsOf(name: string): Record<string, string> | null {
 }
 
 describe('workshop warm-up against a real Docker engine, Redis and git server', () => {
+  let launched: GitBackedHarness | undefined;
   let git: GitHttpServer;
   let harness: Harness;
   let organizer: OrganizerClient;
   let checkouts: string;
-  const prefix = `nblaunch-test-${Math.random().toString(36).slice(2, 8)}/`;
+  let prefix: string;
   const base = () => harness.url;
   const warmup = async (slug: string) => (await organizer.json<{ warmup: WarmupStatus }>(`/api/workshops/${slug}`)).warmup;
   const warmed = (slug: string, timeoutMs = 180_000) => eventually(async () => {
@@ -39,23 +40,20 @@ describe('workshop warm-up against a real Docker engine, Redis and git server', 
 
   before(async () => {
     checkouts = mkdtempSync(join(tmpdir(), 'nblaunch-warmup-it-'));
-    git = await GitHttpServer.start();
-    await git.createRepo('course/warm', { 'lesson.ipynb': JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }) });
-    harness = await bootLauncher({
+    launched = await bootLauncherWithGit({
       auth: { organizerToken },
-      git: { allowHttpHosts: [git.host], checkoutDir: checkouts },
-      repos: { githubUrl: git.baseUrl },
-      build: { imagePrefix: prefix, timeoutSeconds: 180 },
+      git: { checkoutDir: checkouts },
+      build: { timeoutSeconds: 180 },
       pool: { refreshSeconds: 1 },
       capacity: { maxServers: 10, maxServersPerIp: 10 },
       workshops: { warmupMinutes: 30 },
     });
+    ({ git, harness, imagePrefix: prefix } = launched);
+    await git.createRepo('course/warm', { 'lesson.ipynb': JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }) });
     organizer = new OrganizerClient(base, organizerToken);
   });
   after(async () => {
-    await harness?.cleanup();
-    await git?.stop();
-    removeImagesWithPrefix(prefix);
+    await launched?.cleanup();
     rmSync(checkouts, { recursive: true, force: true });
   });
 
