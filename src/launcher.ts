@@ -100,11 +100,11 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
     isAnswering: async (server) => (await fetchJupyterStatus(server, `/s/${server.id}/`, server.token, 1000)) !== null,
   });
-  // People who are here come first: an idle pooled server, then a warmed server nobody opened yet, gives up its slot.
+  // Launches make room as attendees' starts do (PersistentServers.makeRoom): pooled servers first, then unclaimed warm ones.
   let persistent: PersistentServers | undefined;
   const launchPools: WarmPools = {
     handOut: (image, clientIp, terms, limits) => pools.handOut(image, clientIp, terms, limits),
-    makeRoom: async () => (await pools.makeRoom()) || ((await persistent?.releaseUnclaimedWarm()) ?? false),
+    makeRoom: () => (persistent ? persistent.makeRoom() : pools.makeRoom()),
   };
   const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools: launchPools });
   const workshopStores = redisWorkshopStores(redis, config.instance);

@@ -97,6 +97,14 @@ export class PersistentServers implements PersistentServerControl {
   }
 
   /**
+   * Frees one capacity slot for a person who is here: an idle pooled server gives up its slot
+   * first, then a warmed server nobody opened yet. False when neither can.
+   */
+  async makeRoom(): Promise<boolean> {
+    return ((await this.deps.pools?.makeRoom()) ?? false) || this.releaseUnclaimedWarm();
+  }
+
+  /**
    * Stops the longest-waiting server that was warmed ahead of a workshop and never opened by
    * its attendee, so a person who is here gets its capacity slot; false when there is none.
    * Its attendee starts it again (same volume) when they arrive.
@@ -193,12 +201,10 @@ export class PersistentServers implements PersistentServerControl {
   }
 
   private async reserve(id: string, address: string, warm: boolean): Promise<void> {
-    const { sessions, pools, config } = this.deps;
+    const { sessions, config } = this.deps;
     const limits = { maxServers: config.capacity.maxServers, maxServersPerIp: 1 };
     let outcome = await sessions.reserve(id, address, limits);
-    if (outcome === 'full' && !warm && ((pools && (await pools.makeRoom())) || (await this.releaseUnclaimedWarm()))) {
-      outcome = await sessions.reserve(id, address, limits);
-    }
+    if (outcome === 'full' && !warm && (await this.makeRoom())) outcome = await sessions.reserve(id, address, limits);
     if (outcome !== 'ok') {
       throw new LauncherError(429, 'capacity-full', `All ${config.capacity.maxServers} notebook servers are in use right now. Your files are safe; try again in a minute.`);
     }
