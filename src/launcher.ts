@@ -7,7 +7,7 @@ import type Koa from 'koa';
 import { createApp, createServerOriginApp } from './http/app.js';
 import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
 import type { AppDeps } from './http/context.js';
-import { deadTargetResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
+import { forwardFailureResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
 import { Forwarder } from './proxy/forwarder.js';
@@ -153,7 +153,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
   };
-  const forwarder = new Forwarder({ activity, logger, onDeadTarget: deadTargetResponder });
+  const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
   // With a server origin, requests are told apart by their Host: servers are served there only.
   const onRequest = config.serverOrigin
@@ -204,7 +204,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       await Promise.all([culler.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
       await activity.stop();
       await routes.stop();
-      forwarder.close();
+      await forwarder.close();
       redis.destroy();
       await embedded?.stop();
       logger.info('nblaunch stopped; notebook servers keep running');

@@ -41,7 +41,10 @@ describe('Forwarder', () => {
   const activity = new ActivityRecorder(new MemoryRouteStore(), logger);
   const forwarder = new Forwarder({
     activity, logger,
-    onDeadTarget: (_req, res) => { res.statusCode = 503; res.end('not answering'); },
+    onFailure: (_req, res, failure) => {
+      res.statusCode = failure === 'unreachable' ? 503 : 502;
+      res.end(failure === 'unreachable' ? 'not answering' : 'unusable');
+    },
     websocketSweepMs: 60_000,
   });
   let live: RouteTarget = { host: '127.0.0.1', port: 0 };
@@ -65,7 +68,7 @@ describe('Forwarder', () => {
     port = await listening(proxy);
   });
   after(async () => {
-    forwarder.close();
+    await forwarder.close();
     await Promise.all([closing(proxy), closing(backend)]);
   });
 

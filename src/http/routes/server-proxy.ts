@@ -5,6 +5,7 @@ import { admitted } from '../../auth/server-access.js';
 import { LauncherError } from '../../errors/launcher-error.js';
 import { safePath } from '../../log/logger.js';
 import type { Forwarder } from '../../proxy/forwarder.js';
+import type { ForwardFailure } from '../../proxy/request-forwarder.js';
 import type { RouteTarget } from '../../proxy/route-store.js';
 import { serverIdFromPath } from '../../proxy/server-path.js';
 import { describeEndReason } from '../../sessions/session-manager.js';
@@ -58,17 +59,28 @@ export function serverProxy(deps: AppDeps, forwarder: Forwarder) {
   };
 }
 
-/** The 503 answer for a server that does not answer the proxy. */
-export function deadTargetResponder(req: IncomingMessage, res: ServerResponse): void {
-  const message = 'Your notebook server is not answering. It may be restarting or may have stopped; reload in a few seconds, or launch a new server.';
-  res.statusCode = 503;
-  res.setHeader('Retry-After', '5');
+const failureAnswers: Record<ForwardFailure, { status: number; reason: string; heading: string; message: string; retryAfter?: string }> = {
+  unreachable: {
+    status: 503, reason: 'server-unreachable', heading: 'Your server is not answering', retryAfter: '5',
+    message: 'Your notebook server is not answering. It may be restarting or may have stopped; reload in a few seconds, or launch a new server.',
+  },
+  unusable: {
+    status: 502, reason: 'server-answer-unusable', heading: 'This request could not be passed on',
+    message: 'The launcher could not pass this request to your notebook server, or its answer back: one of them is not valid HTTP. Reload the page; if this keeps happening, restart your server.',
+  },
+};
+
+/** The answer for a request the proxy could not complete: 503 when the server is not answering, 502 when its answer (or the request) could not be passed on. */
+export function forwardFailureResponder(req: IncomingMessage, res: ServerResponse, failure: ForwardFailure): void {
+  const answer = failureAnswers[failure];
+  res.statusCode = answer.status;
+  if (answer.retryAfter) res.setHeader('Retry-After', answer.retryAfter);
   if (wantsHtml(req)) {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.end(renderMessage({ title: 'Server not answering', heading: 'Your server is not answering', message, actionHref: req.url ?? '/', actionLabel: 'Reload' }));
+    res.end(renderMessage({ title: answer.heading, heading: answer.heading, message: answer.message, actionHref: req.url ?? '/', actionLabel: 'Reload' }));
   } else {
     res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ status: 503, reason: 'server-unreachable', message }));
+    res.end(JSON.stringify({ status: answer.status, reason: answer.reason, message: answer.message }));
   }
 }
 
