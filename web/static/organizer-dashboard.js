@@ -31,7 +31,9 @@
     return fetch(path, init).then(function (response) {
       if (!response.ok) {
         return response.json().catch(function () { return {}; }).then(function (problem) {
-          throw new Error(problem.message || ('The launcher answered ' + response.status + '.'));
+          var error = new Error(problem.message || ('The launcher answered ' + response.status + '.'));
+          error.reason = problem.reason;
+          throw error;
         });
       }
       if (options.raw) return response;
@@ -426,7 +428,12 @@
     showError(deleteNotice, '');
     api(token, 'DELETE', base).then(function () {
       window.location.href = '/organizer?deleted=' + encodeURIComponent(slug);
-    }).catch(function (error) { showError(deleteError, error.message); });
+    }).catch(function (error) {
+      // The API's message names API paths; here the same steps are buttons on this page.
+      showError(deleteError, error.reason === 'volumes-remain'
+        ? 'The workshop "' + slug + '" still holds its attendees\' files. First "End workshop", then "Export everyone\'s work" to keep a copy, then "Delete everyone\'s files"; then the workshop can be deleted.'
+        : error.message);
+    });
   });
 
   byId('code-new').addEventListener('click', function () {
