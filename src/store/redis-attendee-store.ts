@@ -74,6 +74,13 @@ export class RedisAttendeeStore implements AttendeeStore {
     return storeCall(async () => parse(await this.redis.hGet(this.keys.attendees(workshop), id)));
   }
 
+  findByEmail(workshop: string, email: string): Promise<Attendee | null> {
+    return storeCall(async () => {
+      const id = await this.redis.hGet(this.keys.attendeeEmails(workshop), email);
+      return id ? parse(await this.redis.hGet(this.keys.attendees(workshop), id)) : null;
+    });
+  }
+
   list(workshop: string): Promise<Attendee[]> {
     return storeCall(async () => Object.values(await this.redis.hGetAll(this.keys.attendees(workshop)))
       .map((raw) => JSON.parse(raw) as Attendee)

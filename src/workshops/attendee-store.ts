@@ -16,6 +16,8 @@ export interface AttendeeStore {
   /** Adds the attendee and their invite atomically, unless the email is already in the workshop. */
   add(attendee: Attendee, inviteHash: string): Promise<AddAttendeeOutcome>;
   get(workshop: string, id: string): Promise<Attendee | null>;
+  /** The attendee registered with this (normalised) email, revoked or not. */
+  findByEmail(workshop: string, email: string): Promise<Attendee | null>;
   /** Oldest first. */
   list(workshop: string): Promise<Attendee[]>;
   /** Attendees not revoked. */

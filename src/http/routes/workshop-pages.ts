@@ -114,7 +114,7 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
       refuse(400, 'That does not look like an email address; check it and try again.');
       return;
     }
-    const attendee = (await stores.attendees.list(workshop.slug)).find((candidate) => candidate.email === email);
+    const attendee = await stores.attendees.findByEmail(workshop.slug, email);
     if (!attendee) {
       refuse(400, `${email} is not registered for this workshop: check the spelling, or use the email the organizer registered (the one their invitation went to).`);
       return;

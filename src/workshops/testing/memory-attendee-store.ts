@@ -40,6 +40,11 @@ export class MemoryAttendeeStore implements AttendeeStore {
     return found ? { ...found } : null;
   }
 
+  async findByEmail(workshop: string, email: string): Promise<Attendee | null> {
+    const found = [...this.of(workshop).byId.values()].find((candidate) => candidate.email === email);
+    return found ? { ...found } : null;
+  }
+
   async list(workshop: string): Promise<Attendee[]> {
     return [...this.of(workshop).byId.values()]
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.email.localeCompare(b.email))

@@ -49,6 +49,9 @@ export function describeWorkshopStoresContract(name: string, open: () => Promise
       assert.equal(await stores.attendees.findInvite('ws', 'hash-a2'), null, 'a refused add leaves no invite');
       assert.deepEqual(await stores.attendees.get('ws', 'a1'), attendee('a1', 'ann@example.org', { group: 'red' }));
       assert.equal(await stores.attendees.get('other', 'a1'), null);
+      assert.deepEqual(await stores.attendees.findByEmail('ws', 'ann@example.org'), attendee('a1', 'ann@example.org', { group: 'red' }));
+      assert.equal(await stores.attendees.findByEmail('ws', 'bob@example.org'), null);
+      assert.equal(await stores.attendees.findByEmail('other', 'ann@example.org'), null);
     });
 
     it('attendees: listed oldest first, counted while not revoked', async () => {
@@ -89,6 +92,7 @@ export function describeWorkshopStoresContract(name: string, open: () => Promise
       await stores.attendees.removeWorkshop('ws');
       assert.deepEqual(await stores.attendees.list('ws'), []);
       assert.equal(await stores.attendees.findInvite('ws', 'h'), null);
+      assert.equal(await stores.attendees.findByEmail('ws', 'ann@example.org'), null);
       assert.deepEqual(await stores.attendees.add(attendee('a2', 'ann@example.org'), 'h2'), { added: true });
     });
 
