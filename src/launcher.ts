@@ -7,6 +7,7 @@ import type Koa from 'koa';
 import { createApp, createServerOriginApp } from './http/app.js';
 import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
 import type { AppDeps } from './http/context.js';
+import { serveOnOwnHost, upgradeOnOwnHost } from './http/server-host.js';
 import { forwardFailureResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
@@ -157,10 +158,10 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
   // With a server origin, requests are told apart by their Host: servers are served there only.
   const onRequest = config.serverOrigin
-    ? byOrigin(config, { main: createApp(deps, forwarder).callback(), server: fastPath(createServerOriginApp(deps, forwarder)) })
+    ? byOrigin(config, { main: createApp(deps, forwarder).callback(), server: serveOnOwnHost(config, fastPath(createServerOriginApp(deps, forwarder))) })
     : fastPath(createApp(deps, forwarder));
   const onUpgrade = config.serverOrigin
-    ? byOrigin(config, { main: refuseUpgrade, server: upgradeHandler(deps, forwarder) })
+    ? byOrigin(config, { main: refuseUpgrade, server: upgradeOnOwnHost(config, upgradeHandler(deps, forwarder)) })
     : upgradeHandler(deps, forwarder);
   const server = createServer(onRequest);
   const upgraded = new Set<Duplex>();

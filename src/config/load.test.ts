@@ -115,6 +115,15 @@ describe('loadConfig errors', () => {
     }
   });
 
+  it('takes a * only as the whole first label of the server origin\'s host, and not one that would match publicUrl\'s', () => {
+    const env = { NBLAUNCH_SERVER_ORIGIN: 'https://*.servers.example.org', NBLAUNCH_PUBLIC_URL: 'https://nb.example.org' };
+    assert.equal(loadConfig({ env }).serverOrigin, 'https://*.servers.example.org');
+    for (const bad of ['https://a.*.example.org', 'https://*a.servers.example.org', 'https://*.*.example.org', 'https://servers*.example.org']) {
+      assert.match(configError(() => loadConfig({ env: { ...env, NBLAUNCH_SERVER_ORIGIN: bad } })), /serverOrigin .*whole first label/, bad);
+    }
+    assert.match(configError(() => loadConfig({ env: { ...env, NBLAUNCH_SERVER_ORIGIN: 'https://*.example.org' } })), /serverOrigin .*must not match publicUrl's host \(nb\.example\.org\)/);
+  });
+
   it('refuses an unknown NBLAUNCH_ variable by name', () => {
     const message = configError(() => loadConfig({ env: { NBLAUNCH_IDLE_TIMEOUT: '5', NBLAUNCH_CONFIG: '' } }));
     assert.match(message, /NBLAUNCH_IDLE_TIMEOUT/);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { servesHost } from './server-origin.js';
 
 const seconds = (min = 1) => z.coerce.number().int().min(min);
 
@@ -30,6 +31,12 @@ function isBareOrigin(value: string): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
 }
 
+/** A `*` may only stand for the whole first label of the host (`https://*.servers.example.org`). */
+function wildcardOnlyFirst(value: string): boolean {
+  const host = new URL(value).hostname;
+  return !host.includes('*') || (host.startsWith('*.') && !host.slice(2).includes('*') && host.length > 2);
+}
+
 /**
  * The one description of every setting: type, default and help text.
  * Environment variable names are derived from the key path (see env.ts).
@@ -41,8 +48,10 @@ export const configSchema = z.strictObject({
     .describe('Address the launcher binds to.'),
   publicUrl: z.union([z.literal(''), z.url()]).default('')
     .describe('Public base URL (e.g. https://nb.example.org). Empty: taken from each request\'s Host header.'),
-  serverOrigin: z.union([z.literal(''), z.url().refine(isBareOrigin, 'an http(s) origin only, like http://servers.example.org (no path, query or user)')]).default('')
-    .describe('Separate origin notebook servers are served from (e.g. https://servers.example.org), so code in a server cannot use the launcher\'s pages and API with a visitor\'s sign-in. Its host name must reach this launcher too; requests are told apart by their Host header. Needs publicUrl. Empty: servers share the launcher\'s origin.'),
+  serverOrigin: z.union([z.literal(''), z.url()
+    .refine(isBareOrigin, 'an http(s) origin only, like http://servers.example.org (no path, query or user)')
+    .refine(wildcardOnlyFirst, 'a * may only be the whole first label of the host, like https://*.servers.example.org')]).default('')
+    .describe('Separate origin notebook servers are served from (e.g. https://servers.example.org), so code in a server cannot use the launcher\'s pages and API with a visitor\'s sign-in. With a * as the first label (https://*.servers.example.org, a wildcard DNS name and certificate), every server gets an origin of its own (<id>.servers.example.org), so code in one server cannot reach another either. Its host names must reach this launcher too; requests are told apart by their Host header. Needs publicUrl. Empty: servers share the launcher\'s origin.'),
   redisUrl: z.string().default('')
     .describe('Redis URL (redis://, rediss:// or unix path). Empty: start a private redis-server under dataDir. Also read from REDIS_URL.'),
   dataDir: z.string().min(1).default('.data')
@@ -163,6 +172,8 @@ export const configSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['serverOrigin'], message: 'needs publicUrl too: pages on the server origin link back to the launcher\'s own address' });
   } else if (new URL(config.serverOrigin).origin === new URL(config.publicUrl).origin) {
     ctx.addIssue({ code: 'custom', path: ['serverOrigin'], message: 'must differ from publicUrl\'s origin (another host name, e.g. servers.example.org)' });
+  } else if (servesHost(config.serverOrigin, new URL(config.publicUrl).host)) {
+    ctx.addIssue({ code: 'custom', path: ['serverOrigin'], message: `must not match publicUrl's host (${new URL(config.publicUrl).host}): that host would be taken for a server's` });
   }
 }).describe('nblaunch configuration');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import { byOrigin, originClassifier, requestHost, sameOriginWarning } from './origin-dispatch.js';
+import { byOrigin, hostServerLabel, originClassifier, requestHost, sameOriginWarning } from './origin-dispatch.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 const config = (serverOrigin: string, trustProxy = false) => ({ serverOrigin, trustProxy });
@@ -25,6 +25,21 @@ describe('originClassifier', () => {
     assert.equal(withPort(request({ host: 'servers.localhost:8123' })), 'server');
     assert.equal(withPort(request({ host: 'servers.localhost' })), 'main');
     assert.equal(originClassifier(config('https://servers.example.org'))(request({ host: 'servers.example.org:443' })), 'server');
+  });
+
+  it('with a * first label, takes any one label in its place for a server host, and names that label', () => {
+    const settings = config('http://*.servers.localhost:8123');
+    const roleOf = originClassifier(settings);
+    const labelOf = hostServerLabel(settings);
+    for (const host of ['abc123.servers.localhost:8123', 'WS-DEMO-0123456789ABCDEF.servers.localhost:8123']) {
+      assert.equal(roleOf(request({ host })), 'server', host);
+    }
+    assert.equal(labelOf(request({ host: 'WS-DEMO-0123456789ABCDEF.servers.localhost:8123' })), 'ws-demo-0123456789abcdef');
+    for (const host of ['servers.localhost:8123', 'a.b.servers.localhost:8123', 'abc.servers.localhost', 'abc.servers.localhost:9999', '-abc.servers.localhost:8123', 'abc.servers.localhost.evil.test:8123', 'localhost:8123']) {
+      assert.equal(roleOf(request({ host })), 'main', host);
+      assert.equal(labelOf(request({ host })), null, host);
+    }
+    assert.equal(hostServerLabel(config('http://servers.localhost:8123'))(request({ host: 'servers.localhost:8123' })), null, 'one origin for all: no label');
   });
 
   it('reads X-Forwarded-Host only behind a trusted proxy, as Koa does', () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Config } from '../config/schema.js';
+import { hasOriginPerServer, serverLabelOf, servesHost } from '../config/server-origin.js';
 
 /** `main`: the launcher's pages and API; `server`: notebook servers only (with `serverOrigin`). */
 export type OriginRole = 'main' | 'server';
@@ -25,13 +26,31 @@ export function requestHost(headers: IncomingHttpHeaders, trustProxy: boolean): 
 
 /**
  * Tells the launcher's origin from the server origin by the request's host. Only a request for
- * exactly the server origin's host is `server`; anything else (the public host, an address, no
+ * exactly the server origin's host (or, with an origin per server, one of its hosts) is `server`; anything else (the public host, an address, no
  * Host at all) is `main`, where no server is ever served once there is a server origin.
  */
 export function originClassifier(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => OriginRole {
-  if (!config.serverOrigin) return () => 'main';
-  const { protocol, host } = new URL(config.serverOrigin);
-  return (req) => (canonicalHost(protocol, requestHost(req.headers, config.trustProxy)) === host ? 'server' : 'main');
+  const serverOrigin = config.serverOrigin;
+  if (!serverOrigin) return () => 'main';
+  const { protocol } = new URL(serverOrigin);
+  return (req) => {
+    const host = canonicalHost(protocol, requestHost(req.headers, config.trustProxy));
+    return host !== null && servesHost(serverOrigin, host) ? 'server' : 'main';
+  };
+}
+
+/**
+ * With an origin per server: the server id a request's host names (`<id>.servers...`), or null
+ * (one server origin for all, or not a server host).
+ */
+export function hostServerLabel(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => string | null {
+  const serverOrigin = config.serverOrigin;
+  if (!hasOriginPerServer(serverOrigin)) return () => null;
+  const { protocol } = new URL(serverOrigin);
+  return (req) => {
+    const host = canonicalHost(protocol, requestHost(req.headers, config.trustProxy));
+    return host === null ? null : serverLabelOf(serverOrigin, host);
+  };
 }
 
 /** One handler per origin, for requests and upgrades alike. */
@@ -51,5 +70,5 @@ const loopbackHosts = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/;
  */
 export function sameOriginWarning(config: Pick<Config, 'serverOrigin' | 'host'>): string | null {
   if (config.serverOrigin || loopbackHosts.test(config.host)) return null;
-  return 'notebook servers are served on the launcher\'s own origin: JavaScript in an attendee\'s server can call the launcher\'s API and organizer pages as any organizer or attendee who opens that server. Set serverOrigin (NBLAUNCH_SERVER_ORIGIN) to a separate host name that reaches this launcher, e.g. https://servers.example.org';
+  return 'notebook servers are served on the launcher\'s own origin: JavaScript in an attendee\'s server can call the launcher\'s API and organizer pages as any organizer or attendee who opens that server. Set serverOrigin (NBLAUNCH_SERVER_ORIGIN) to a separate host name that reaches this launcher, e.g. https://servers.example.org, or https://*.servers.example.org for an origin per server';
 }

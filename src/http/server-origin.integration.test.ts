@@ -10,6 +10,24 @@ const ann = { name: 'Ann Lee', email: 'ann@example.org' };
 const bob = { name: 'Bob Ray', email: 'bob@example.org' };
 
 interface HostAnswer { status: number; headers: IncomingHttpHeaders; body: string }
+interface AskOptions { method?: string; headers?: Record<string, string>; body?: string }
+
+/** A request to the launcher on `port` naming `host` in its Host header, as a browser at that address would. */
+function askHost(port: number, host: string, path: string, options: AskOptions = {}): Promise<HostAnswer> {
+  return new Promise((resolve, reject) => {
+    const sent = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    sent.on('error', reject);
+    sent.end(options.body);
+  });
+}
+
+const grantCookie = (answer: HostAnswer) => answer.headers['set-cookie']?.find((line) => line.startsWith('nblaunch_server='))?.split(';')[0];
+const pathOf = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
 
 describe('notebook servers on their own origin (serverOrigin)', () => {
   let harness: Harness;
@@ -17,22 +35,8 @@ describe('notebook servers on their own origin (serverOrigin)', () => {
   let serverHost = '';
   let mainUrl = '';
 
-  /** A request to the launcher naming `host` in its Host header, as a browser at that address would. */
-  function onHost(host: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HostAnswer> {
-    return new Promise((resolve, reject) => {
-      const sent = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => { body += chunk; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      });
-      sent.on('error', reject);
-      sent.end(options.body);
-    });
-  }
-  const onServers = (path: string, options: Parameters<typeof onHost>[2] = {}) => onHost(serverHost, path, options);
-  const pathOf = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
-  const grantCookie = (answer: HostAnswer) => answer.headers['set-cookie']?.find((line) => line.startsWith('nblaunch_server='))?.split(';')[0];
+  const onHost = (host: string, path: string, options: AskOptions = {}) => askHost(port, host, path, options);
+  const onServers = (path: string, options: AskOptions = {}) => onHost(serverHost, path, options);
 
   before(async () => {
     port = await freePort();
@@ -122,5 +126,58 @@ describe('notebook servers on their own origin (serverOrigin)', () => {
     assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: annGrant, authorization: `token ${annServer.token}` }), 101);
     assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: bobGrant, authorization: `token ${annServer.token}` }), 403);
     assert.equal(await upgradeStatus(channels, { host: serverHost, cookie: annClient.cookie, authorization: `token ${annServer.token}` }), 401);
+  });
+});
+
+describe('an origin per notebook server (serverOrigin with a * first label)', () => {
+  let harness: Harness;
+  let port = 0;
+  let mainUrl = '';
+  const hostOf = (id: string) => `${id}.servers.localhost:${port}`;
+
+  before(async () => {
+    port = await freePort();
+    mainUrl = `http://localhost:${port}`;
+    harness = await bootLauncher({ port, publicUrl: mainUrl, serverOrigin: `http://*.servers.localhost:${port}`, auth: { organizerToken, signInAttemptsPerMinute: 1000 } });
+  });
+  after(async () => { await harness?.cleanup(); });
+
+  it('serves each anonymous server on its own host only, kernels and WebSockets included', async () => {
+    const launched = await launchSession(harness.url);
+    const other = await launchSession(harness.url);
+    const base = `/s/${launched.id}/`;
+    assert.equal(launched.url, `http://${hostOf(launched.id)}${base}`);
+    const redirected = await fetch(`${harness.url}${base}tree?token=${launched.token}`, { redirect: 'manual' });
+    assert.deepEqual([redirected.status, redirected.headers.get('location')], [307, `http://${hostOf(launched.id)}${base}tree?token=${launched.token}`]);
+
+    const auth = { authorization: `token ${launched.token}` };
+    assert.equal((await askHost(port, hostOf(launched.id), `${base}api/status`, { headers: auth })).status, 200);
+    const elsewhere = await askHost(port, hostOf(other.id), `${base}api/status`, { headers: auth });
+    assert.deepEqual([elsewhere.status, elsewhere.headers.location], [307, `http://${hostOf(launched.id)}${base}api/status`], 'not on another server\'s host');
+    const home = await askHost(port, hostOf(launched.id), '/');
+    assert.deepEqual([home.status, home.headers.location], [307, `${mainUrl}/`]);
+    assert.equal((await askHost(port, hostOf(launched.id), '/api/sessions', { method: 'POST' })).status, 404, 'no launcher API on a server\'s host');
+
+    const kernel = await askHost(port, hostOf(launched.id), `${base}api/kernels`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"python3"}' });
+    assert.equal(kernel.status, 201);
+    const channels = `${harness.url}${base}api/kernels/${(JSON.parse(kernel.body) as { id: string }).id}/channels`;
+    assert.equal(await upgradeStatus(channels, { host: hostOf(launched.id), ...auth }), 101);
+    assert.equal(await upgradeStatus(channels, { host: hostOf(other.id), ...auth }), 403, 'no WebSocket to a server from another server\'s host');
+    assert.equal(await upgradeStatus(channels, auth), 403, 'nor on the launcher\'s origin');
+  });
+
+  it('hands an attendee over on their server\'s own host, with a cookie for that host alone', async () => {
+    const organizer = new OrganizerClient(() => harness.url, organizerToken);
+    const links = await organizer.workshopWith('hosts', [ann, bob]);
+    const annClient = await AttendeeClient.signIn(() => harness.url, 'hosts', links.get(ann.email)!);
+    const annServer = await annClient.openServer();
+    assert.match(annServer.open, new RegExp(`^http://${hostOf(annServer.id).replace(/\./g, '\\.')}/s/${annServer.id}/_nblaunch/handoff\\?code=`));
+    const handedOver = await askHost(port, hostOf(annServer.id), pathOf(annServer.open), { headers: { accept: 'text/html' } });
+    assert.equal(handedOver.status, 303);
+    const setCookie = handedOver.headers['set-cookie']?.join('\n') ?? '';
+    assert.match(setCookie, new RegExp(`nblaunch_server=[^;]+; Path=${annServer.path};`));
+    assert.doesNotMatch(setCookie, /Domain=/i, 'a host-only cookie: no other server\'s host gets it');
+    const annGrant = grantCookie(handedOver)!;
+    assert.equal((await askHost(port, hostOf(annServer.id), `${annServer.path}api/contents`, { headers: { cookie: annGrant, authorization: `token ${annServer.token}` } })).status, 200);
   });
 });

@@ -2,25 +2,29 @@ import type { Context } from 'koa';
 import { issueHandoff } from '../auth/server-handoff.js';
 import type { GrantHolder, ServerHandoffStore } from '../auth/server-handoff-store.js';
 import type { Config } from '../config/schema.js';
+import { originForServer } from '../config/server-origin.js';
 import type { ServerOwner } from '../proxy/route-store.js';
 import { handoffPath, serverBaseUrl } from '../proxy/server-path.js';
 import { publicBaseUrl } from './context.js';
 
 type OriginSettings = Pick<Config, 'serverOrigin' | 'publicUrl'>;
 
-/** The origin notebook servers are served from (`scheme://host[:port]`), or '' when they share the launcher's. */
-export function serverOrigin(config: Pick<Config, 'serverOrigin'>): string {
-  return config.serverOrigin ? new URL(config.serverOrigin).origin : '';
+/**
+ * The origin server `id` is served from (`scheme://host[:port]`): the server origin, or with an
+ * origin per server, `<id>.` in place of its `*`; '' when servers share the launcher's origin.
+ */
+export function serverOrigin(config: Pick<Config, 'serverOrigin'>, id: string): string {
+  return originForServer(config.serverOrigin, id);
 }
 
 /** The absolute address of a server (`.../s/<id>/`), for API answers and build events. */
 export function serverUrl(ctx: Context, config: Config, id: string): string {
-  return `${serverOrigin(config) || publicBaseUrl(ctx, config)}${serverBaseUrl(id)}`;
+  return `${serverOrigin(config, id) || publicBaseUrl(ctx, config)}${serverBaseUrl(id)}`;
 }
 
-/** Where to send a browser to a page of an anonymous server (its token in `page`): a path here, or on the server origin. */
+/** Where to send a browser to a page of an anonymous server (its token in `page`): a path here, or on the server's origin. */
 export function serverLocation(config: Pick<Config, 'serverOrigin'>, id: string, page = ''): string {
-  return `${serverOrigin(config)}${serverBaseUrl(id)}${page}`;
+  return `${serverOrigin(config, id)}${serverBaseUrl(id)}${page}`;
 }
 
 /** A link from a page the server origin shows back to the launcher's own pages (`/w/<slug>`, `/launch`). */
@@ -44,5 +48,5 @@ export interface OpenedPersistentServer {
 export async function persistentServerLocation(config: Config, handoffs: ServerHandoffStore, server: OpenedPersistentServer, holder: GrantHolder | null): Promise<string> {
   if (!config.serverOrigin || !holder) return serverLocation(config, server.id, server.page);
   const code = await issueHandoff(handoffs, { serverId: server.id, grant: { server: server.owner, holder }, page: server.page });
-  return `${serverOrigin(config)}${handoffPath(server.id)}?code=${code}`;
+  return `${serverOrigin(config, server.id)}${handoffPath(server.id)}?code=${code}`;
 }

@@ -6,7 +6,7 @@ import { isHandoffPath, serverBaseUrl, serverIdFromPath, workshopOfServerId } fr
 import type { AppDeps } from '../context.js';
 import { wantsHtml } from '../negotiation.js';
 import { renderMessage } from '../pages.js';
-import { launcherLink, serverOrigin } from '../server-urls.js';
+import { launcherLink } from '../server-urls.js';
 
 type HandoffDeps = Pick<AppDeps, 'config' | 'logger' | 'serverHandoffs'>;
 
@@ -33,7 +33,7 @@ function renderRefusal(ctx: Context, deps: HandoffDeps, id: string, error: Launc
  */
 export function serverHandoffRoute(deps: HandoffDeps) {
   const { config } = deps;
-  const secure = config.auth.secureCookies || serverOrigin(config).startsWith('https:');
+  const secure = config.auth.secureCookies || config.serverOrigin.startsWith('https:');
   const grantMs = config.auth.sessionHours * 3600_000;
   return async (ctx: Context, next: Next): Promise<void> => {
     const id = isHandoffPath(ctx.path) ? serverIdFromPath(ctx.path) : null;

@@ -9,11 +9,11 @@ import { launcherLink, serverOrigin } from '../server-urls.js';
  * (307, path and query kept, so a POST stays a POST). Nothing of a server is served here.
  */
 export function redirectToServerOrigin(config: Config) {
-  const origin = serverOrigin(config);
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (!serverIdFromPath(ctx.path)) return next();
+    const id = serverIdFromPath(ctx.path);
+    if (!id) return next();
     ctx.status = 307;
-    ctx.redirect(`${origin}${ctx.url}`);
+    ctx.redirect(`${serverOrigin(config, id)}${ctx.url}`);
   };
 }
 
