@@ -24,6 +24,8 @@ export interface WsJob {
   durationSec: number;
   warmupSec: number;
   messageBytes: number;
+  /** Messages each client keeps in flight (default 1: the next one leaves when the last one's echo arrives). */
+  inFlight?: number;
 }
 
 export interface LoadResult {
@@ -54,7 +56,11 @@ async function runHttp(job: HttpJob): Promise<LoadResult> {
   };
 }
 
-/** `clients` sockets, each sending its next message as soon as the echo of the last arrives. */
+/**
+ * `clients` sockets, each sending its next message as soon as the echo of the last arrives; with
+ * `inFlight` above 1, each keeps that many on the way (a stream: the proxies then carry several
+ * messages per read). Latency is measured in the one-in-flight case only.
+ */
 async function runWs(job: WsJob): Promise<LoadResult> {
   const payload = Buffer.alloc(job.messageBytes, 'x');
   const sockets = await Promise.all(Array.from({ length: job.clients }, () => new Promise<WebSocket>((resolve, reject) => {
@@ -68,6 +74,8 @@ async function runWs(job: WsJob): Promise<LoadResult> {
   const rtts: number[] = [];
   let echoes = 0;
   let failures = 0;
+  const inFlight = job.inFlight ?? 1;
+  let measured = 0;
   await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
     let sentAt = 0;
     const send = () => {
@@ -77,16 +85,20 @@ async function runWs(job: WsJob): Promise<LoadResult> {
     socket.on('message', () => {
       echoes += 1;
       const now = performance.now();
-      if (now >= measureFrom && sentAt >= measureFrom && now <= measureTo) rtts.push(now - sentAt);
+      if (now >= measureFrom && now <= measureTo) {
+        measured += 1;
+        if (inFlight === 1 && sentAt >= measureFrom) rtts.push(now - sentAt);
+      }
       if (now < measureTo) send();
       else resolve();
     });
     socket.on('error', () => { failures += 1; resolve(); });
     socket.on('close', () => resolve());
-    send();
+    for (let sent = 0; sent < inFlight; sent += 1) send();
   })));
   for (const socket of sockets) socket.terminate();
-  return { perSec: rtts.length / job.durationSec, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99), count: rtts.length, allCount: echoes, failures };
+  const count = inFlight === 1 ? rtts.length : measured;
+  return { perSec: count / job.durationSec, p50Ms: percentile(rtts, 50), p99Ms: percentile(rtts, 99), count, allCount: echoes, failures };
 }
 
 const lines = createInterface({ input: process.stdin });

@@ -139,7 +139,7 @@ function median(results: Sample[]): Sample {
   };
 }
 
-type Backend = 'json' | 'jupyter' | 'ws';
+type Backend = 'json' | 'jupyter' | 'ws' | 'wsStream';
 /** Which part of the run a measurement belongs to: the main tables, or the route-table section before and after adding routes. */
 type Part = 'main' | 'few-routes' | 'many-routes';
 const key = (backend: Backend, via: Via, connections: number, part: Part) => `${backend}/${via}/${connections}/${part}`;
@@ -150,6 +150,8 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
   const warmupSec = options.quick ? 0.3 : 1;
   const rounds = options.quick ? 1 : 3;
   const wsClients = 10;
+  /** Messages each client keeps in flight in the streaming WebSocket load. */
+  const wsStreamInFlight = 50;
   const manyRoutes = 10_000;
   const fewRoutes = 10;
   const httpConnections = [10, 100];
@@ -245,6 +247,12 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       for (const via of vias) {
         record(key('ws', via, wsClients, 'main'), await run(via, { kind: 'ws', url: wsUrl[via], clients: wsClients, durationSec, warmupSec, messageBytes: 32 }));
       }
+      // 2b. The same as a stream: each client keeps 50 messages on the way.
+      for (const via of vias) {
+        record(key('wsStream', via, wsClients, 'main'), await run(via, {
+          kind: 'ws', url: wsUrl[via], clients: wsClients, durationSec, warmupSec, messageBytes: 32, inFlight: wsStreamInFlight,
+        }));
+      }
     }
 
     // 3. The JSON route with 10 and then 10,000 routes in each table, measured back to back.
@@ -286,6 +294,7 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
     const cpuSaving = (backend: Backend, connections: number) => paired('cpuUs', [backend, 'chp', connections], [backend, 'nblaunch', connections]);
     const scale = (via: Via, connections: number) => paired('perSec', ['json', via, connections, 'many-routes'], ['json', via, connections, 'few-routes']);
     const ws = Object.fromEntries(vias.map((via) => [via, get('ws', via, wsClients)])) as Record<Via, Sample>;
+    const wsStream = Object.fromEntries(vias.map((via) => [via, get('wsStream', via, wsClients)])) as Record<Via, Sample>;
 
     const result: Record<string, unknown> = {
       benchmark: 'proxy',
@@ -320,6 +329,10 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       wsProxyVsChpMsgPerSec: rate('ws', 'nblaunch', 'chp', wsClients),
       wsProxyVsDirectMsgPerSec: rate('ws', 'nblaunch', 'direct', wsClients),
       wsChpVsDirectMsgPerSec: rate('ws', 'chp', 'direct', wsClients),
+      wsStreamProxyVsChpMsgPerSec: rate('wsStream', 'nblaunch', 'chp', wsClients),
+      wsStreamProxyVsDirectMsgPerSec: rate('wsStream', 'nblaunch', 'direct', wsClients),
+      wsStreamChpVsDirectMsgPerSec: rate('wsStream', 'chp', 'direct', wsClients),
+      chpVsProxyCpuPerStreamMsg: cpuSaving('wsStream', wsClients),
       addRoutesSec: { nblaunch: round(percentile(addSec.nblaunch, 50), 2), chp: round(percentile(addSec.chp, 50), 2) },
       http: httpConnections.flatMap((connections) => (['json', 'jupyter'] as const).flatMap((backend) => vias.map((via) => {
         const row = get(backend, via, connections);
@@ -331,6 +344,10 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       ws: vias.map((via) => ({
         via, clients: wsClients, msgPerSec: Math.round(ws[via].perSec), p50Ms: round(ws[via].p50Ms, 3), p99Ms: round(ws[via].p99Ms, 3),
         ...(ws[via].cpuUs === undefined ? {} : { cpuUsPerMsg: round(ws[via].cpuUs) }),
+      })),
+      wsStream: vias.map((via) => ({
+        via, clients: wsClients, inFlight: wsStreamInFlight, msgPerSec: Math.round(wsStream[via].perSec),
+        ...(wsStream[via].cpuUs === undefined ? {} : { cpuUsPerMsg: round(wsStream[via].cpuUs) }),
       })),
       /** Requests (or messages) per second of every round, by backend/via/connections/part. */
       perRound: Object.fromEntries([...samples].map(([name, results]) => [name, results.map((sample) => Math.round(sample.perSec))])),
@@ -366,6 +383,12 @@ export async function benchProxy(options: BenchOptions): Promise<Record<string, 
       via: label[via], 'msg/s': Math.round(ws[via].perSec), p50_ms: round(ws[via].p50Ms, 3), p99_ms: round(ws[via].p99Ms, 3),
       'proxy_cpu_us/msg': ws[via].cpuUs === undefined ? '-' : round(ws[via].cpuUs),
       vs_direct: rate('ws', via, 'direct', wsClients), vs_chp: rate('ws', via, 'chp', wsClients),
+    })));
+    console.log(`\nWebSocket echo as a stream, ${wsClients} clients, ${wsStreamInFlight} 32-byte messages each on the way`);
+    printTable(vias.map((via) => ({
+      via: label[via], 'msg/s': Math.round(wsStream[via].perSec),
+      'proxy_cpu_us/msg': wsStream[via].cpuUs === undefined ? '-' : round(wsStream[via].cpuUs),
+      vs_direct: rate('wsStream', via, 'direct', wsClients), vs_chp: rate('wsStream', via, 'chp', wsClients),
     })));
     console.log('');
     printTable(Object.entries(result)
