@@ -24,17 +24,24 @@ export function requestHost(headers: IncomingHttpHeaders, trustProxy: boolean): 
   return first || headers.host || '';
 }
 
+/** The request's host as a URL of the server origin's protocol spells it (set `serverOrigin` only). */
+function canonicalRequestHost(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => string | null {
+  const { protocol } = new URL(config.serverOrigin);
+  return (req) => canonicalHost(protocol, requestHost(req.headers, config.trustProxy));
+}
+
 /**
  * Tells the launcher's origin from the server origin by the request's host. Only a request for
- * exactly the server origin's host (or, with an origin per server, one of its hosts) is `server`; anything else (the public host, an address, no
- * Host at all) is `main`, where no server is ever served once there is a server origin.
+ * exactly the server origin's host (or, with an origin per server, one of its hosts) is
+ * `server`; anything else (the public host, an address, no Host at all) is `main`, where no
+ * server is ever served once there is a server origin.
  */
 export function originClassifier(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => OriginRole {
   const serverOrigin = config.serverOrigin;
   if (!serverOrigin) return () => 'main';
-  const { protocol } = new URL(serverOrigin);
+  const hostOf = canonicalRequestHost(config);
   return (req) => {
-    const host = canonicalHost(protocol, requestHost(req.headers, config.trustProxy));
+    const host = hostOf(req);
     return host !== null && servesHost(serverOrigin, host) ? 'server' : 'main';
   };
 }
@@ -46,9 +53,9 @@ export function originClassifier(config: OriginSettings): (req: Pick<IncomingMes
 export function hostServerLabel(config: OriginSettings): (req: Pick<IncomingMessage, 'headers'>) => string | null {
   const serverOrigin = config.serverOrigin;
   if (!hasOriginPerServer(serverOrigin)) return () => null;
-  const { protocol } = new URL(serverOrigin);
+  const hostOf = canonicalRequestHost(config);
   return (req) => {
-    const host = canonicalHost(protocol, requestHost(req.headers, config.trustProxy));
+    const host = hostOf(req);
     return host === null ? null : serverLabelOf(serverOrigin, host);
   };
 }

@@ -4,9 +4,19 @@ import type { Config } from '../config/schema.js';
 import { hasOriginPerServer } from '../config/server-origin.js';
 import { serverIdFromPath } from '../proxy/server-path.js';
 import { hostServerLabel } from './origin-dispatch.js';
+import { refuseUpgrade } from './routes/server-proxy.js';
 import { serverOrigin } from './server-urls.js';
 
 type HostSettings = Pick<Config, 'serverOrigin' | 'trustProxy'>;
+
+/** The server a request names on another server's host (`a.servers.../s/<b>/...`: b), or null. */
+function serverOffItsHost(config: HostSettings): (req: IncomingMessage) => string | null {
+  const labelOf = hostServerLabel(config);
+  return (req) => {
+    const id = serverIdFromPath(req.url ?? '');
+    return id === null || labelOf(req) === id ? null : id;
+  };
+}
 
 /**
  * With an origin per server: a server is served on its own host only. A request for server B
@@ -16,10 +26,10 @@ type HostSettings = Pick<Config, 'serverOrigin' | 'trustProxy'>;
  */
 export function serveOnOwnHost(config: HostSettings, handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
   if (!hasOriginPerServer(config.serverOrigin)) return handler;
-  const labelOf = hostServerLabel(config);
+  const elsewhere = serverOffItsHost(config);
   return (req, res) => {
-    const id = serverIdFromPath(req.url ?? '');
-    if (id === null || labelOf(req) === id) {
+    const id = elsewhere(req);
+    if (id === null) {
       handler(req, res);
       return;
     }
@@ -33,15 +43,6 @@ export function serveOnOwnHost(config: HostSettings, handler: (req: IncomingMess
 /** WebSocket upgrades likewise: to a server on another server's host, refused (403). */
 export function upgradeOnOwnHost(config: HostSettings, handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   if (!hasOriginPerServer(config.serverOrigin)) return handler;
-  const labelOf = hostServerLabel(config);
-  return (req, socket, head) => {
-    const id = serverIdFromPath(req.url ?? '');
-    if (id === null || labelOf(req) === id) {
-      handler(req, socket, head);
-      return;
-    }
-    socket.on('error', () => socket.destroy());
-    if (socket.writable) socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
-  };
+  const elsewhere = serverOffItsHost(config);
+  return (req, socket, head) => (elsewhere(req) === null ? handler(req, socket, head) : refuseUpgrade(req, socket));
 }
