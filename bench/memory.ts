@@ -11,6 +11,8 @@ import { removeContainersOf } from '../src/testing/launcher-harness.js';
 import type { BenchOptions } from './launch.js';
 import { bareServerScript, echoBackendScript, freePort, gitRevision, rssMb, sample, startChild, startScript, withCleanup } from './processes.js';
 import { percentile, printTable, round } from './stats.js';
+import { configSchema } from '../src/config/schema.js';
+import { ensureServiceUser } from '../src/setup/service-user.js';
 
 const loopback = '127.0.0.1';
 const targetMb = 200;
@@ -50,6 +52,8 @@ export async function benchMemory(options: BenchOptions): Promise<Record<string,
   return withCleanup(async (defer) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-bench-memory-'));
     defer(() => rmSync(dataDir, { recursive: true, force: true }));
+    // As setup does before `npm start`: the launcher gives up root for the service user.
+    ensureServiceUser({ user: configSchema.parse({}).runAsUser, dataDir, log: () => undefined });
     const instance = `bench-mem-${lowercaseId(8)}`;
     defer(() => removeContainersOf(instance));
     const redisSocket = join(dataDir, 'redis', 'redis.sock');

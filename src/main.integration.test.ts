@@ -8,6 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { dockerContainersOf, eventually, freePort, removeContainersOf, type LaunchResponse } from './testing/launcher-harness.js';
+import { configSchema } from './config/schema.js';
+import { ensureServiceUser } from './setup/service-user.js';
+
+const defaultConfig = configSchema.parse({});
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const readyLine = 'nblaunch is ready at';
@@ -59,6 +63,8 @@ describe('the nblaunch entry point (src/main.ts) as a process', () => {
     const instance = `main-it-${Math.random().toString(36).slice(2, 10)}`;
     dataDirs.push(dataDir);
     instances.push(instance);
+    // What setup does before `npm start`: the launcher gives up root for the service user.
+    ensureServiceUser({ user: defaultConfig.runAsUser, dataDir, log: () => undefined });
     const port = await freePort();
     const settings = {
       NBLAUNCH_PORT: String(port), NBLAUNCH_HOST: '127.0.0.1', NBLAUNCH_DATA_DIR: dataDir,

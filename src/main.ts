@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/load.js';
 import { startLauncher } from './launcher.js';
+import { assertWritableDataDir, dropToServiceUser, ServiceUserError } from './setup/service-user.js';
 
 async function main(): Promise<void> {
   let config;
@@ -8,6 +9,17 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  try {
+    const account = dropToServiceUser(config.runAsUser);
+    if (account) console.log(`running as ${account.name} (uid ${account.uid}), not root`);
+    assertWritableDataDir(config.dataDir);
+  } catch (error) {
+    if (error instanceof ServiceUserError) {
+      console.error(`nblaunch could not start: ${error.message}`);
       process.exit(2);
     }
     throw error;

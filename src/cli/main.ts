@@ -4,6 +4,7 @@ import { buildCommand } from './build-command.js';
 import { imagesCommand } from './images-command.js';
 import { organizerTokenCommand, organizerTokenUsage } from './organizer-token-command.js';
 import { workshopCommand, workshopUsage } from './workshop-command.js';
+import { dropToServiceUser, ServiceUserError } from '../setup/service-user.js';
 
 const usage = `usage: nblaunch <command>
 
@@ -33,13 +34,16 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return name === undefined || name === 'help' || name === '--help' ? 0 : 2;
   }
-  return command(rest, loadConfig());
+  const config = loadConfig();
+  // As the launcher does: a private Redis this command starts must not leave root-owned files.
+  dropToServiceUser(config.runAsUser);
+  return command(rest, config);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof LauncherError) {
+    if (error instanceof ConfigError || error instanceof LauncherError || error instanceof ServiceUserError) {
       console.error(`nblaunch: ${error.message}`);
       process.exit(error instanceof ConfigError ? 2 : 1);
     }

@@ -17,6 +17,8 @@ describe('nblaunch workshop and organizer-token, next to a running launcher', ()
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, NBLAUNCH_LOG_LEVEL: 'warn',
       NBLAUNCH_DATA_DIR: harness.config.dataDir, NBLAUNCH_INSTANCE: harness.config.instance, NBLAUNCH_PUBLIC_URL: 'https://nb.example.org',
+      // The launcher beside it runs in this (root) test process, so its data directory is root's.
+      NBLAUNCH_RUN_AS_USER: 'root',
     },
   });
 

@@ -56,6 +56,8 @@ export const configSchema = z.strictObject({
     .describe('Redis URL (redis://, rediss:// or unix path). Empty: start a private redis-server under dataDir. Also read from REDIS_URL.'),
   dataDir: z.string().min(1).default('.data')
     .describe('Directory for the launcher\'s own state (the private Redis data and socket).'),
+  runAsUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a user name').default('nblaunch')
+    .describe('Account the launcher runs as when started as root: setup creates it (a system user in the docker group) and gives it dataDir, and the launcher switches to it before it opens anything. root keeps root (not recommended: a file-write bug is then a root file-write bug).'),
   instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes, at most 31').default('default')
     .describe('Name of this launcher on the Docker engine; every container it makes is labelled with it.'),
   image: z.string().min(1).default('nblaunch/base:latest')

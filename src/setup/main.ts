@@ -1,4 +1,6 @@
-import { DEFAULT_IMAGE, ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
+import { ensureServiceUser } from './service-user.js';
 
 const HOST_PACKAGES: AptRequirement[] = [
   { aptPackage: 'docker.io', binary: 'dockerd' },
@@ -11,10 +13,12 @@ type Mode = 'start' | 'test';
 
 async function setUpHost(mode: Mode): Promise<void> {
   const started = Date.now();
-  const image = process.env.NBLAUNCH_IMAGE || DEFAULT_IMAGE;
+  // The same configuration as the launcher's: its image, its data directory, its user.
+  const config = loadConfig();
   await ensureAptPackages(mode === 'test' ? [...HOST_PACKAGES, ...TEST_PACKAGES] : HOST_PACKAGES);
   await ensureDockerEngine();
-  await ensureBaseImage(image);
+  await ensureBaseImage(config.image);
+  ensureServiceUser({ user: config.runAsUser, dataDir: config.dataDir, log });
   log(`host ready for ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -27,6 +31,10 @@ if (mode !== 'start' && mode !== 'test') {
 try {
   await setUpHost(mode);
 } catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`[setup] ${error.message}`);
+    process.exit(2);
+  }
   console.error(`[setup] failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
