@@ -85,9 +85,19 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startLauncher(config: Config, options: LauncherOptions = {}): Promise<RunningLauncher> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logger.info({ config: redactConfig(config) }, 'starting nblaunch');
-  const definitions = poolDefinitions(config);
-  const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger);
+  const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger, { adopt: true });
   await embedded?.start();
+  try {
+    return await startOnRedis(config, options, logger, embedded);
+  } catch (error) {
+    // A launcher that could not start (its port taken, say) leaves no redis-server of its own behind.
+    await embedded?.abandon();
+    throw error;
+  }
+}
+
+async function startOnRedis(config: Config, options: LauncherOptions, logger: Logger, embedded: EmbeddedRedis | undefined): Promise<RunningLauncher> {
+  const definitions = poolDefinitions(config);
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
   const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
   const sessions = new RedisSessionStore(redis, config.instance);
@@ -170,7 +180,15 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     socket.once('close', () => upgraded.delete(socket));
     onUpgrade(req, socket, head);
   });
-  const port = await listen(server, config.port, config.host);
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (error) {
+    await routes.stop();
+    await forwarder.close();
+    redis.destroy();
+    throw error;
+  }
   activity.start();
   culler.start();
   reconciler.start();

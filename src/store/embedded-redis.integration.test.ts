@@ -37,6 +37,19 @@ function serversOn(socketPath: string): number[] {
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
+/** A redis-server nobody supervises, as a launcher killed with -9 leaves it: daemonized, not our child. */
+async function forgottenServer(dataDir: string): Promise<number> {
+  const dir = join(dataDir, 'redis');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const socket = join(dir, 'redis.sock');
+  execFileSync('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'yes']);
+  const [pid] = await eventually(async () => {
+    const pids = serversOn(socket);
+    return pids.length === 1 && await redisAnswers(socket) ? pids : undefined;
+  }, 10_000, 'the forgotten redis-server');
+  return pid!;
+}
+
 /** A real logger whose messages are kept, to see what EmbeddedRedis did in the background. */
 function recordingLogger() {
   const messages: string[] = [];
@@ -62,8 +75,9 @@ describe('EmbeddedRedis with a real redis-server', () => {
     dataDirs.push(dir);
     return dir;
   };
-  const embedded = (dataDir: string, binary?: string, logger = silentLogger()) => {
-    const server = new EmbeddedRedis(dataDir, logger, binary);
+  const embedded = (dataDir: string, binary?: string, logger = silentLogger(), adopt = true) => {
+    // Short waits between restarts, so that a server dying again and again is quick to test.
+    const server = new EmbeddedRedis(dataDir, logger, { adopt, restartDelaysMs: [0, 100, 300, 600], ...(binary ? { binary } : {}) });
     servers.push(server);
     return server;
   };
@@ -160,28 +174,52 @@ describe('EmbeddedRedis with a real redis-server', () => {
     assert.equal(alive(newPid), false, 'stop() ends the restarted redis-server');
   });
 
-  it('reuses a redis-server already answering on the socket instead of starting another', testTimeout, async () => {
+  it('adopts a redis-server already answering on the socket: no second one, restarted when it dies, stopped by stop()', testTimeout, async () => {
     const dataDir = newDataDir();
-    // A server left running, as by a launcher that was killed: started here, then "forgotten".
-    const leftOver = embedded(dataDir);
-    await leftOver.start();
-    const leftOverClient = await connect(leftOver);
-    await leftOverClient.set('from', 'the first launcher');
-    const leftOverPid = await serverPid(leftOverClient);
-    leftOverClient.destroy();
-
-    const reusing = embedded(dataDir);
-    await reusing.start();
-    const client = await connect(reusing);
+    const leftOverPid = await forgottenServer(dataDir);
+    const adopting = embedded(dataDir);
+    await adopting.start();
+    const client = await connect(adopting);
     assert.equal(await serverPid(client), leftOverPid, 'the same redis-server answers');
-    assert.deepEqual(serversOn(reusing.socketPath), [leftOverPid], 'no second redis-server was started');
-    assert.equal(await client.get('from'), 'the first launcher');
+    assert.deepEqual(serversOn(adopting.socketPath), [leftOverPid], 'no second redis-server was started');
+    await client.set('from', 'the first launcher');
     client.destroy();
 
-    await reusing.stop();
-    await leftOver.stop();
-    assert.equal(await redisAnswers(reusing.socketPath), false);
-    assert.equal(alive(leftOverPid), false);
+    process.kill(leftOverPid, 'SIGKILL');
+    const [restartedPid] = await eventually(async () => {
+      const pids = serversOn(adopting.socketPath).filter((pid) => pid !== leftOverPid);
+      return pids.length === 1 && await redisAnswers(adopting.socketPath) ? pids : undefined;
+    }, 10_000, 'the adopted redis-server to be restarted');
+    const again = await connect(adopting);
+    assert.equal(await again.get('from'), 'the first launcher', 'the append-only file survived');
+    again.destroy();
+
+    await adopting.stop();
+    assert.equal(await redisAnswers(adopting.socketPath), false);
+    assert.equal(alive(restartedPid!), false);
+  });
+
+  it('stops an adopted redis-server it never restarted', testTimeout, async () => {
+    const dataDir = newDataDir();
+    const pid = await forgottenServer(dataDir);
+    const adopting = embedded(dataDir);
+    await adopting.start();
+    await adopting.stop();
+    await eventually(async () => (alive(pid) ? undefined : true), 10_000, 'the adopted redis-server to end');
+    assert.equal(await redisAnswers(adopting.socketPath), false);
+  });
+
+  it('only borrows a running redis-server without adopt (the CLI): its stop() leaves it running', testTimeout, async () => {
+    const dataDir = newDataDir();
+    const launchers = embedded(dataDir);
+    await launchers.start();
+    const pid = serversOn(launchers.socketPath)[0]!;
+    const borrowing = embedded(dataDir, undefined, silentLogger(), false);
+    await borrowing.start();
+    await borrowing.stop();
+    assert.equal(alive(pid), true);
+    assert.equal(await redisAnswers(launchers.socketPath), true);
+    await launchers.stop();
   });
 
   it('rejects with install-or-REDIS_URL advice when the redis-server binary is missing', testTimeout, async () => {
@@ -212,24 +250,27 @@ describe('EmbeddedRedis with a real redis-server', () => {
     assert.equal(await redisAnswers(server.socketPath), false);
   });
 
-  it('gives up restarting a server that keeps dying, and stop() then returns at once', testTimeout, async () => {
+  it('never gives up restarting a server that keeps dying, and stop() ends it', testTimeout, async () => {
     const dataDir = newDataDir();
     const { logger, messages } = recordingLogger();
     const server = embedded(dataDir, undefined, logger);
     await server.start();
-    for (let kill = 0; kill < 6; kill++) {
+    for (let kill = 0; kill < 7; kill++) {
       const [pid] = await eventually(async () => {
         const pids = serversOn(server.socketPath);
         return pids.length === 1 && await redisAnswers(server.socketPath) ? pids : undefined;
-      }, 10_000, `redis-server up before kill ${kill + 1}`);
+      }, 20_000, `redis-server up before kill ${kill + 1}`);
       process.kill(pid!, 'SIGKILL');
       await eventually(async () => (alive(pid!) ? undefined : true), 5000, 'the killed redis-server to go');
     }
-    await eventually(async () => (messages.some((message) => /keeps dying/.test(message)) ? true : undefined), 5000, 'the give-up message');
-    assert.equal(messages.filter((message) => /exited; restarting it/.test(message)).length, 5);
-    assert.deepEqual(serversOn(server.socketPath), []);
-    const stopStarted = Date.now();
+    const [last] = await eventually(async () => {
+      const pids = serversOn(server.socketPath);
+      return pids.length === 1 && await redisAnswers(server.socketPath) ? pids : undefined;
+    }, 20_000, 'redis-server up after the seventh death');
+    assert.equal(messages.filter((message) => /exited; restarting it/.test(message)).length, 7);
+    assert.deepEqual(messages.filter((message) => /keeps dying|not restarting/.test(message)), []);
     await server.stop();
-    assert.ok(Date.now() - stopStarted < 1000, `stop() took ${Date.now() - stopStarted} ms`);
+    assert.equal(alive(last!), false);
+    assert.equal(await redisAnswers(server.socketPath), false);
   });
 });
