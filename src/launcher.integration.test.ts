@@ -33,7 +33,10 @@ describe('a launcher that cannot start', () => {
     await new Promise<void>((resolve) => taken!.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
     const config = loadConfig({ env: {}, overrides: { port, host: '127.0.0.1', dataDir, instance: `lead-fail-${process.pid}`, logLevel: 'silent' } });
-    await assert.rejects(startLauncher(config, { logger: silentLogger(), print: () => undefined }), /EADDRINUSE|in use/);
+    await assert.rejects(startLauncher(config, { logger: silentLogger(), print: () => undefined }), (error: Error) => {
+      assert.equal(error.message, `port ${port} on 127.0.0.1 is already in use (another nblaunch, or another program). Stop it, or choose another port with PORT or the port setting.`);
+      return true;
+    });
     const socket = join(dataDir, 'redis', 'redis.sock');
     assert.deepEqual(redisServersOn(socket), []);
     assert.equal(await redisAnswers(socket), false);

@@ -71,11 +71,28 @@ export interface RunningLauncher {
   close(): Promise<void>;
 }
 
+/** A launcher that cannot listen says which setting to change, not Node's error code. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      const where = `port ${port} on ${host}`;
+      if (error.code === 'EADDRINUSE') {
+        reject(new ListenError(`${where} is already in use (another nblaunch, or another program). Stop it, or choose another port with PORT or the port setting.`, { cause: error }));
+      } else if (error.code === 'EACCES') {
+        reject(new ListenError(`${where} needs privileges this process does not have (ports below 1024 do). Choose a port from 1024 up with PORT or the port setting, and put a reverse proxy in front for 80/443.`, { cause: error }));
+      } else if (error.code === 'EADDRNOTAVAIL') {
+        reject(new ListenError(`${host} is not an address of this machine. Set host to one of its addresses (0.0.0.0 for all).`, { cause: error }));
+      } else {
+        reject(error);
+      }
+    };
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve((server.address() as AddressInfo).port);
     });
   });

@@ -99,8 +99,16 @@ describe('loadConfig errors', () => {
     assert.match(message, /NBLAUNCH_CULL_IDLE_TIMEOUT_SECONDS/);
   });
 
+  it('names the file a bad value came from, not an environment variable', () => {
+    const file = yamlFile('bad-value.yaml', 'cull:\n  idleTimeoutSeconds: soon\n');
+    const message = configError(() => loadConfig({ env: { NBLAUNCH_CONFIG: file } }));
+    assert.match(message, new RegExp(`cull\\.idleTimeoutSeconds \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(NBLAUNCH_CONFIG\\)\\)`));
+    assert.doesNotMatch(message, /env NBLAUNCH_CULL/);
+  });
+
   it('refuses values out of range', () => {
-    assert.match(configError(() => loadConfig({ env: { PORT: '70000' } })), /port \(env NBLAUNCH_PORT\)/);
+    assert.match(configError(() => loadConfig({ env: { PORT: '70000' } })), /port \(env PORT\)/, 'the variable that was really set');
+    assert.match(configError(() => loadConfig({ env: { NBLAUNCH_PORT: '70000' } })), /port \(env NBLAUNCH_PORT\)/);
     assert.match(configError(() => loadConfig({ env: { NBLAUNCH_INSTANCE: 'Not Valid' } })), /instance \(env NBLAUNCH_INSTANCE\): lower-case/);
     assert.match(configError(() => loadConfig({ env: { NBLAUNCH_CAPACITY_MAX_SERVERS: '0' } })), /capacity\.maxServers/);
   });
@@ -210,6 +218,7 @@ describe('secrets in the configuration', () => {
   });
 
   it('refuses a configured organizer token shorter than 24 characters, naming the setting', () => {
-    assert.throws(() => loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'admin' } }), /auth\.organizerToken \(env NBLAUNCH_AUTH_ORGANIZER_TOKEN\): at least 24 characters/);
+    assert.throws(() => loadConfig({ env: { NBLAUNCH_ORGANIZER_TOKEN: 'admin' } }), /auth\.organizerToken \(env NBLAUNCH_ORGANIZER_TOKEN\): at least 24 characters/);
+    assert.throws(() => loadConfig({ env: { NBLAUNCH_AUTH_ORGANIZER_TOKEN: 'admin' } }), /auth\.organizerToken \(env NBLAUNCH_AUTH_ORGANIZER_TOKEN\): at least 24 characters/);
   });
 });

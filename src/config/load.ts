@@ -47,15 +47,20 @@ function readYaml(file: string): Raw {
   return parsed as Raw;
 }
 
-function envOverrides(env: NodeJS.ProcessEnv): Raw {
+/** Where each setting's value came from, by key: `env PORT`, `/etc/nblaunch.yaml`, ... */
+type Sources = Map<string, string>;
+
+function envOverrides(env: NodeJS.ProcessEnv, sources: Sources): Raw {
   const raw: Raw = {};
   const known = new Set<string>();
   for (const setting of listSettings()) {
     known.add(setting.env);
     const alias = envAliases[setting.key];
     if (alias) known.add(alias);
-    const value = env[setting.env] || (alias ? env[alias] : undefined);
-    if (value !== undefined && value !== '') setPath(raw, setting.path, value);
+    const name = env[setting.env] ? setting.env : alias && env[alias] ? alias : undefined;
+    if (name === undefined) continue;
+    setPath(raw, setting.path, env[name]);
+    sources.set(setting.key, `env ${name}`);
   }
   const unknown = Object.keys(env).filter((name) => name.startsWith('NBLAUNCH_') && !known.has(name) && !nonSettingEnv.has(name));
   if (unknown.length > 0) {
@@ -64,17 +69,37 @@ function envOverrides(env: NodeJS.ProcessEnv): Raw {
   return raw;
 }
 
-function describeIssue(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): string {
+/** Records `source` for every setting that `layer` sets (a file's keys, the caller's overrides). */
+function noteSources(layer: Raw, source: string, sources: Sources): void {
+  for (const setting of listSettings()) {
+    let node: unknown = layer;
+    for (const part of setting.path) node = typeof node === 'object' && node !== null ? (node as Raw)[part] : undefined;
+    if (node !== undefined) sources.set(setting.key, source);
+  }
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }, sources: Sources): string {
   const key = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const names = issue.keys.map((name) => (key ? `${key}.${name}` : name));
-    return `unknown setting ${names.join(', ')}`;
+    const fileOf = [...new Set(issue.keys.map((name) => sources.get(`?${key ? `${key}.` : ''}${name}`)).filter(Boolean))];
+    return `unknown setting ${names.join(', ')}${fileOf.length > 0 ? ` (in ${fileOf.join(', ')})` : ''}`;
   }
   const setting = listSettings().find((candidate) => key === candidate.key || key.startsWith(`${candidate.key}.`));
   if (!setting) return `${key || '(root)'}: ${issue.message}`;
   const entry = key.slice(setting.key.length + 1);
   const where = entry ? ` (entry ${Number(entry) + 1})` : '';
-  return `${setting.key} (env ${setting.env})${where}: ${issue.message}`;
+  const source = sources.get(setting.key) ?? `not set: give it with env ${setting.env} or in the configuration file`;
+  return `${setting.key} (${source})${where}: ${issue.message}`;
+}
+
+/** Unknown keys of a file are named with the file: records `?<path>` for every leaf it has. */
+function noteUnknownKeys(layer: Raw, source: string, sources: Sources, prefix = ''): void {
+  for (const [name, value] of Object.entries(layer)) {
+    const path = prefix ? `${prefix}.${name}` : name;
+    sources.set(`?${path}`, source);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) noteUnknownKeys(value as Raw, source, sources, path);
+  }
 }
 
 export interface LoadOptions {
@@ -88,13 +113,21 @@ export interface LoadOptions {
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
   const defaultsFile = options.defaultsFile ?? fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
-  let raw: Raw = existsSync(defaultsFile) ? readYaml(defaultsFile) : {};
-  if (env.NBLAUNCH_CONFIG) raw = mergeDeep(raw, readYaml(env.NBLAUNCH_CONFIG));
-  if (options.overrides) raw = mergeDeep(raw, options.overrides);
-  raw = mergeDeep(raw, envOverrides(env));
+  const sources: Sources = new Map();
+  const layers: Array<[Raw, string]> = [];
+  if (existsSync(defaultsFile)) layers.push([readYaml(defaultsFile), defaultsFile]);
+  if (env.NBLAUNCH_CONFIG) layers.push([readYaml(env.NBLAUNCH_CONFIG), `${env.NBLAUNCH_CONFIG} (NBLAUNCH_CONFIG)`]);
+  if (options.overrides) layers.push([options.overrides, 'the caller\'s overrides']);
+  let raw: Raw = {};
+  for (const [layer, source] of layers) {
+    noteSources(layer, source, sources);
+    noteUnknownKeys(layer, source, sources);
+    raw = mergeDeep(raw, layer);
+  }
+  raw = mergeDeep(raw, envOverrides(env, sources));
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue as never)}`);
+    const lines = result.error.issues.map((issue) => `  - ${describeIssue(issue as never, sources)}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
