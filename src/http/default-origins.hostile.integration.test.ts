@@ -18,7 +18,7 @@ async function linksCsvVia(port: number, host: string, slug: string) {
   });
 }
 
-describe('a forged Host header never becomes the address in the launcher\'s links', () => {
+describe('the default origins: servers apart from the launcher, and no forged Host in a link', () => {
   describe('the default (no publicUrl): the launcher is http://localhost:<port>', () => {
     let harness: Harness;
     let port = 0;
@@ -27,6 +27,20 @@ describe('a forged Host header never becomes the address in the launcher\'s link
       harness = await bootLauncher({ port, allowServersOnLauncherOrigin: false, auth: { organizerToken } });
     });
     after(async () => { await harness?.cleanup(); });
+
+    it('serves each server on its own <id>.localhost origin, where no launcher page or API answers', async () => {
+      const launched = JSON.parse((await askHost(port, `localhost:${port}`, '/api/sessions', { method: 'POST' })).body) as { id: string; url: string; token: string };
+      const serverHost = `${launched.id}.localhost:${port}`;
+      assert.equal(launched.url, `http://${serverHost}/s/${launched.id}/`);
+      const onLauncher = await askHost(port, `localhost:${port}`, `/s/${launched.id}/tree`);
+      assert.equal(onLauncher.status, 307);
+      assert.equal(onLauncher.headers.location, `http://${serverHost}/s/${launched.id}/tree`);
+      assert.equal((await askHost(port, serverHost, `/s/${launched.id}/api/status`, { headers: { authorization: `token ${launched.token}` } })).status, 200);
+      for (const path of ['/api/organizer/me', '/api/organizer-tokens', '/organizer', '/api/workshops']) {
+        assert.equal((await askHost(port, serverHost, path, { headers: bearer })).status, 404, `${path} on a server's origin`);
+      }
+      assert.equal((await askHost(port, serverHost, '/api/organizer-tokens', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"label":"x"}' })).status, 404);
+    });
 
     it('refuses another host, links to localhost, and sends a loopback address to localhost', async () => {
       const refused = await askHost(port, `${forged}:${port}`, repoLink);
