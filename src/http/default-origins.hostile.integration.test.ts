@@ -75,6 +75,10 @@ describe('the default origins: servers apart from the launcher, and no forged Ho
       assert.equal(csv.status, 421);
       assert.doesNotMatch(csv.body, /invite=/, 'no link at all');
 
+      const launch = await askHost(port, forged, '/api/sessions', { method: 'POST' });
+      assert.equal(launch.status, 421, 'refused before a server starts');
+      assert.deepEqual(await harness.launcher.deps.sessions.list(), []);
+
       const link = JSON.parse((await askHost(port, `127.0.0.1:${port}`, repoLink)).body) as { link: string };
       assert.equal(link.link, `http://127.0.0.1:${port}/v2/gh/owner/repo/HEAD`);
       const reissued = await linksCsvVia(port, `localhost:${port}`, 'known-host');

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import { isLoopbackHostname } from '../config/origins.js';
+import type { Config } from '../config/schema.js';
 import { LauncherError } from '../errors/launcher-error.js';
+import { publicBaseUrl } from './context.js';
 
 /**
  * When the launcher chose its own address (no publicUrl: `http://localhost:<port>`), its origin
@@ -21,5 +23,17 @@ export function launcherHostOnly(launcherHost: string, publicUrl: string): Middl
       return;
     }
     throw new LauncherError(421, 'unknown-host', `This launcher serves this machine only, at ${publicUrl}; it does not answer as ${ctx.host}. To serve it to others, set publicUrl (NBLAUNCH_PUBLIC_URL) and serverOrigin (NBLAUNCH_SERVER_ORIGIN).`);
+  };
+}
+
+/**
+ * With no address to name (servers on the launcher's origin by choice, no publicUrl): the
+ * launcher's pages and API answer only hosts it knows it answers on (`publicBaseUrl`), so a
+ * request under another name is refused before it starts anything whose answer has a link.
+ */
+export function knownHostsOnly(config: Pick<Config, 'publicUrl' | 'host'>): Middleware {
+  return async (ctx, next) => {
+    publicBaseUrl(ctx, config);
+    await next();
   };
 }
