@@ -6,6 +6,7 @@ import { bootLauncher, freePort, type Harness } from '../testing/launcher-harnes
 const organizerToken = 'integration-organizer-token-public-links';
 const bearer = { authorization: `Bearer ${organizerToken}` };
 const forged = 'attacker.example';
+const instance = (what: string) => `horigin-${what}-${Math.random().toString(36).slice(2, 8)}`;
 const repoLink = '/api/repo-link?url=https%3A%2F%2Fgithub.com%2Fowner%2Frepo';
 
 /** Creates a workshop and imports one attendee, asking for their links as CSV, all with the Host header `host`. */
@@ -24,7 +25,7 @@ describe('the default origins: servers apart from the launcher, and no forged Ho
     let port = 0;
     before(async () => {
       port = await freePort();
-      harness = await bootLauncher({ port, allowServersOnLauncherOrigin: false, auth: { organizerToken } });
+      harness = await bootLauncher({ port, instance: instance('default'), allowServersOnLauncherOrigin: false, auth: { organizerToken } });
     });
     after(async () => { await harness?.cleanup(); });
 
@@ -62,7 +63,7 @@ describe('the default origins: servers apart from the launcher, and no forged Ho
   describe('servers on the launcher\'s origin by choice, still no publicUrl', () => {
     let harness: Harness;
     before(async () => {
-      harness = await bootLauncher({ allowServersOnLauncherOrigin: true, auth: { organizerToken } });
+      harness = await bootLauncher({ instance: instance('shared'), allowServersOnLauncherOrigin: true, auth: { organizerToken } });
     });
     after(async () => { await harness?.cleanup(); });
 
@@ -88,6 +89,6 @@ describe('the default origins: servers apart from the launcher, and no forged Ho
   });
 
   it('does not start with a publicUrl beyond loopback and no serverOrigin, naming the settings', async () => {
-    await assert.rejects(bootLauncher({ publicUrl: 'https://nb.example.org', allowServersOnLauncherOrigin: false }), /serverOrigin \(NBLAUNCH_SERVER_ORIGIN\).*allowServersOnLauncherOrigin/s);
+    await assert.rejects(bootLauncher({ instance: instance('public'), publicUrl: 'https://nb.example.org', allowServersOnLauncherOrigin: false }), /serverOrigin \(NBLAUNCH_SERVER_ORIGIN\).*allowServersOnLauncherOrigin/s);
   });
 });
