@@ -82,6 +82,8 @@ export async function benchMemory(options: BenchOptions): Promise<Record<string,
         // As in the test harness: no reconcile or cull pass during the run (the reconciler would
         // remove the benchmark's routes, which have no sessions, as orphans).
         NBLAUNCH_RECONCILE_INTERVAL_SECONDS: '3600', NBLAUNCH_CULL_INTERVAL_SECONDS: '3600',
+        // The load reaches servers through the launcher's address, as the harness does.
+        NBLAUNCH_ALLOW_SERVERS_ON_LAUNCHER_ORIGIN: 'true',
       }),
       timeoutMs: 60_000,
     });

@@ -95,7 +95,11 @@ export const test = base.extend<{}, { e2eLauncher: E2ELauncher; e2eGit: GitHttpS
     }
   }, { scope: 'worker' }],
 
-  /** One real launcher per worker: private Redis in a fresh temp dir, its own Docker instance label. */
+  /**
+   * One real launcher per worker: private Redis in a fresh temp dir, its own Docker instance label,
+   * and the default origins (the launcher at http://localhost:<port>, each server at
+   * http://<id>.localhost:<port>).
+   */
   e2eLauncher: [async ({ e2eGit }, use) => {
     const started = await startE2ELauncher(e2eGit);
     try {

@@ -107,8 +107,16 @@ test('an organizer runs a workshop from the dashboard; attendees keep their work
     const bob = await bobContext.newPage();
     await bob.goto(bobLink);
     await expect(new AttendeeWorkshopPage(bob).signedInAs).toContainText('Bob Ray');
-    const refused = await bob.goto(`/s/${serverId}/tree`);
-    expect(refused?.status()).toBe(403);
+    // Her server has its own origin, where Bob's browser holds no grant: he is sent back to his
+    // workshop page, and a script on that origin asking for her files is refused.
+    const annOrigin = new URL(annTree.page.url()).origin;
+    expect(annOrigin).not.toBe(new URL(e2eLauncher.url).origin);
+    await bob.goto(`/s/${serverId}/tree`);
+    await expect(bob).toHaveURL(`${e2eLauncher.url}/w/${slug}`);
+    await expect(new AttendeeWorkshopPage(bob).signedInAs).toContainText('Bob Ray');
+    await bob.goto(`${annOrigin}/no-such-page`);
+    const apiStatus = await bob.evaluate(async (path) => (await fetch(path, { headers: { accept: 'application/json' } })).status, `/s/${serverId}/api/contents`);
+    expect([401, 403]).toContain(apiStatus);
   } finally {
     await annContext.close();
     await bobContext.close();

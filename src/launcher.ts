@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config/schema.js';
-import { redactConfig } from './config/load.js';
+import { ConfigError, redactConfig } from './config/load.js';
+import { effectiveOrigins, originSettingsProblem } from './config/origins.js';
 import type Koa from 'koa';
 import { createApp, createServerOriginApp } from './http/app.js';
 import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
@@ -101,6 +102,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Builds every part from the configuration, reconciles, and starts serving. */
 export async function startLauncher(config: Config, options: LauncherOptions = {}): Promise<RunningLauncher> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const originProblem = originSettingsProblem(config);
+  if (originProblem) throw new ConfigError(`Invalid configuration:\n  - ${originProblem}`);
   logger.info({ config: redactConfig(config) }, 'starting nblaunch');
   const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger, { adopt: true });
   await embedded?.start();
@@ -166,9 +169,23 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   await routes.start((error) => logger.warn({ err: error.message }, 'could not reload the routes after a Redis reconnect'));
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
+  // The server listens first: without a publicUrl the launcher's and the servers' addresses carry its port.
+  const server = createServer();
+  const upgraded = new Set<Duplex>();
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (error) {
+    await routes.stop();
+    redis.destroy();
+    throw error;
+  }
+  // From here to the handlers' attachment nothing awaits, so no request arrives before them.
+  const origins = effectiveOrigins(config, port);
+  const httpConfig: Config = { ...config, publicUrl: origins.publicUrl, serverOrigin: origins.serverOrigin };
   const serverHandoffs = new RedisServerHandoffStore(redis, config.instance);
   const deps: AppDeps = {
-    config, manager, sessions, routes, spawner, redis, logger,
+    config: httpConfig, manager, sessions, routes, spawner, redis, logger,
     builder,
     pools,
     imageUsage,
@@ -177,47 +194,38 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     workshopServers,
     warmer,
     persistentServers: persistentStore,
-    serverAccess: new ServerAccess(workshopStores, config.serverOrigin ? serverHandoffs : undefined),
+    serverAccess: new ServerAccess(workshopStores, httpConfig.serverOrigin ? serverHandoffs : undefined),
     serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
+    ...(origins.launcherHost ? { launcherHost: origins.launcherHost } : {}),
   };
   const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
   // With a server origin, requests are told apart by their Host: servers are served there only.
-  const onRequest = config.serverOrigin
-    ? byOrigin(config, { main: createApp(deps, forwarder).callback(), server: serveOnOwnHost(config, fastPath(createServerOriginApp(deps, forwarder))) })
+  const onRequest = httpConfig.serverOrigin
+    ? byOrigin(httpConfig, { main: createApp(deps, forwarder).callback(), server: serveOnOwnHost(httpConfig, fastPath(createServerOriginApp(deps, forwarder))) })
     : fastPath(createApp(deps, forwarder));
-  const onUpgrade = config.serverOrigin
-    ? byOrigin(config, { main: refuseUpgrade, server: upgradeOnOwnHost(config, upgradeHandler(deps, forwarder)) })
+  const onUpgrade = httpConfig.serverOrigin
+    ? byOrigin(httpConfig, { main: refuseUpgrade, server: upgradeOnOwnHost(httpConfig, upgradeHandler(deps, forwarder)) })
     : upgradeHandler(deps, forwarder);
-  const server = createServer(onRequest);
-  const upgraded = new Set<Duplex>();
+  server.on('request', onRequest);
   server.on('upgrade', (req, socket, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     onUpgrade(req, socket, head);
   });
-  let port: number;
-  try {
-    port = await listen(server, config.port, config.host);
-  } catch (error) {
-    await routes.stop();
-    await forwarder.close();
-    redis.destroy();
-    throw error;
-  }
   activity.start();
   culler.start();
   reconciler.start();
   pools.start();
   warmer.start();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${port}`;
-  logger.info({ url, ...(config.serverOrigin ? { serverOrigin: config.serverOrigin } : {}) }, 'nblaunch is listening');
-  const sameOrigin = sameOriginWarning(config);
+  const url = origins.launcherHost ? origins.publicUrl : `http://${shownHost}:${port}`;
+  logger.info({ url, ...(httpConfig.serverOrigin ? { serverOrigin: httpConfig.serverOrigin } : {}) }, 'nblaunch is listening');
+  const sameOrigin = sameOriginWarning(httpConfig);
   if (sameOrigin) logger.warn({ setting: 'serverOrigin', env: 'NBLAUNCH_SERVER_ORIGIN' }, sameOrigin);
   await ensureFirstOrganizerToken(deps.workshopStores.organizerTokens, {
-    configuredToken: config.auth.organizerToken, signInUrl: `${config.publicUrl.replace(/\/+$/, '') || url}/organizer/sign-in`, logger,
+    configuredToken: config.auth.organizerToken, signInUrl: `${httpConfig.publicUrl.replace(/\/+$/, '') || url}/organizer/sign-in`, logger,
     ...(options.print ? { print: options.print } : {}),
   });
 

@@ -69,6 +69,8 @@ describe('the nblaunch entry point (src/main.ts) as a process', () => {
     const settings = {
       NBLAUNCH_PORT: String(port), NBLAUNCH_HOST: '127.0.0.1', NBLAUNCH_DATA_DIR: dataDir,
       NBLAUNCH_INSTANCE: instance, NBLAUNCH_LOG_LEVEL: 'warn',
+      // As in the harness: servers are reached through the launcher's address (127.0.0.1:<port>/s/<id>/).
+      NBLAUNCH_ALLOW_SERVERS_ON_LAUNCHER_ORIGIN: 'true',
     };
     return { dataDir, instance, port, settings, baseUrl: `http://127.0.0.1:${port}` };
   };

@@ -47,11 +47,13 @@ export const configSchema = z.strictObject({
   host: z.string().min(1).default('0.0.0.0')
     .describe('Address the launcher binds to.'),
   publicUrl: z.union([z.literal(''), z.url()]).default('')
-    .describe('Public base URL (e.g. https://nb.example.org). Empty: taken from each request\'s Host header.'),
+    .describe('Public base URL (e.g. https://nb.example.org): every link the launcher writes starts with it. Beyond loopback it needs serverOrigin (or allowServersOnLauncherOrigin). Empty: the launcher serves this machine only, at http://localhost:<port>, with each server at http://<id>.localhost:<port>.'),
   serverOrigin: z.union([z.literal(''), z.url()
     .refine(isBareOrigin, 'an http(s) origin only, like http://servers.example.org (no path, query or user)')
     .refine(wildcardOnlyFirst, 'a * may only be the whole first label of the host, like https://*.servers.example.org')]).default('')
-    .describe('Separate origin notebook servers are served from (e.g. https://servers.example.org), so code in a server cannot use the launcher\'s pages and API with a visitor\'s sign-in. With a * as the first label (https://*.servers.example.org, a wildcard DNS name and certificate), every server gets an origin of its own (<id>.servers.example.org), so code in one server cannot reach another either. Its host names must reach this launcher too; requests are told apart by their Host header. Needs publicUrl. Empty: servers share the launcher\'s origin.'),
+    .describe('Separate origin notebook servers are served from (e.g. https://servers.example.org), so code in a server cannot use the launcher\'s pages and API with a visitor\'s sign-in. With a * as the first label (https://*.servers.example.org, a wildcard DNS name and certificate), every server gets an origin of its own (<id>.servers.example.org), so code in one server cannot reach another either. Its host names must reach this launcher too; requests are told apart by their Host header. Needs publicUrl. Empty: with publicUrl on loopback or unset, http://*.localhost:<port>; beyond loopback, the launcher does not start (see allowServersOnLauncherOrigin).'),
+  allowServersOnLauncherOrigin: z.stringbool().or(z.boolean()).default(false)
+    .describe('Serve notebook servers at /s/<id>/ on the launcher\'s own origin when serverOrigin is not set. RISK: JavaScript in any server (a repo\'s .jupyter/custom/custom.js, a notebook\'s output) then runs on the launcher\'s origin and can use its API and organizer pages as any organizer or attendee who opens that server (create organizer tokens, read every workshop). Only for a launcher used by one trusted person. False: servers get an origin each (serverOrigin, or without it <id>.localhost, which browsers send to this machine), and a publicUrl beyond loopback without serverOrigin stops the launcher at start-up.'),
   redisUrl: z.string().default('')
     .describe('Redis URL (redis://, rediss:// or unix path). Empty: start a private redis-server under dataDir. Also read from REDIS_URL.'),
   dataDir: z.string().min(1).default('.data')

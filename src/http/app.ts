@@ -4,6 +4,7 @@ import { LauncherError } from '../errors/launcher-error.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { AppDeps } from './context.js';
 import { errorHandler } from './error-handler.js';
+import { knownHostsOnly, launcherHostOnly } from './launcher-host.js';
 import { binderRoutes } from './routes/binder.js';
 import { healthRoutes } from './routes/health.js';
 import { buildPlanApi, reposApi } from './routes/repos-api.js';
@@ -33,6 +34,8 @@ function baseApp(deps: AppDeps): Koa {
 /** The launcher's own origin: pages, the API, and (without a server origin) the servers. */
 export function createApp(deps: AppDeps, forwarder: Forwarder): Koa {
   const app = baseApp(deps);
+  if (deps.launcherHost) app.use(launcherHostOnly(deps.launcherHost, deps.config.publicUrl));
+  else if (!deps.config.publicUrl) app.use(knownHostsOnly(deps.config));
   app.use(deps.config.serverOrigin ? redirectToServerOrigin(deps.config) : serverProxy(deps, forwarder));
   app.use(binderRoutes(deps));
   app.use(buildPlanApi(deps));

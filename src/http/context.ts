@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
+import { isLoopbackHostname } from '../config/origins.js';
 import type { Config } from '../config/schema.js';
+import { LauncherError } from '../errors/launcher-error.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import type { RouteTable } from '../proxy/route-table.js';
@@ -39,11 +41,27 @@ export interface AppDeps {
   /** One-time hand-offs to the server origin, and the grants they leave there (with `serverOrigin`). */
   serverHandoffs: ServerHandoffStore;
   binder?: { keepaliveMs: number };
+  /** The only host the launcher's origin answers on, when it chose its own address (see launcher-host.ts). */
+  launcherHost?: string;
   pools?: Pick<PoolManager, 'status' | 'startQueue'>;
 }
 
-export function publicBaseUrl(ctx: Context, config: Config): string {
-  return (config.publicUrl || `${ctx.protocol}://${ctx.host}`).replace(/\/+$/, '');
+/** Host names the launcher knows it answers on without a publicUrl: this machine's, and the address it is bound to. */
+function isKnownHostname(hostname: string, config: Pick<Config, 'host'>): boolean {
+  const bound = config.host.toLowerCase();
+  return isLoopbackHostname(hostname) || (!['0.0.0.0', '::', '[::]'].includes(bound) && hostname.toLowerCase().replace(/^\[|\]$/g, '') === bound.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * The launcher's public base URL, the start of every link it writes (invites, shares, servers):
+ * `publicUrl` (set, or chosen at start-up). Only when neither says it (servers on the launcher's
+ * origin by `allowServersOnLauncherOrigin`) is the request's host used, and then only a host the
+ * launcher knows it answers on: a forged Host must not put someone else's address in a link.
+ */
+export function publicBaseUrl(ctx: Context, config: Pick<Config, 'publicUrl' | 'host'>): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  if (isKnownHostname(ctx.hostname, config)) return `${ctx.protocol}://${ctx.host}`;
+  throw new LauncherError(421, 'unknown-host', `This launcher does not know the address ${ctx.host}, so it writes no links with it. Open it at http://localhost or the address it is bound to, or set publicUrl (NBLAUNCH_PUBLIC_URL) to the address people use.`);
 }
 
 export function clientIp(ctx: Context): string {

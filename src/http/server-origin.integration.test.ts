@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { askHost, type AskOptions, type HostAnswer } from '../testing/ask-host.js';
 import { bootLauncher, freePort, launchSession, type Harness } from '../testing/launcher-harness.js';
 import { AttendeeClient, OrganizerClient, upgradeStatus } from '../testing/workshop-client.js';
 import { cookieFrom } from './testing/workshop-test-app.js';
@@ -8,23 +8,6 @@ import { cookieFrom } from './testing/workshop-test-app.js';
 const organizerToken = 'integration-organizer-token-server-origin';
 const ann = { name: 'Ann Lee', email: 'ann@example.org' };
 const bob = { name: 'Bob Ray', email: 'bob@example.org' };
-
-interface HostAnswer { status: number; headers: IncomingHttpHeaders; body: string }
-interface AskOptions { method?: string; headers?: Record<string, string>; body?: string }
-
-/** A request to the launcher on `port` naming `host` in its Host header, as a browser at that address would. */
-function askHost(port: number, host: string, path: string, options: AskOptions = {}): Promise<HostAnswer> {
-  return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    sent.on('error', reject);
-    sent.end(options.body);
-  });
-}
 
 const grantCookie = (answer: HostAnswer) => answer.headers['set-cookie']?.find((line) => line.startsWith('nblaunch_server='))?.split(';')[0];
 const pathOf = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;

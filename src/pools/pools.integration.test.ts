@@ -11,6 +11,7 @@ import { runCodeInNewKernel } from '../testing/kernel-client.js';
 import { RedisPoolStore } from '../store/redis-pool-store.js';
 import { bootLauncher, bootLauncherWithGit, eventually, launchSession, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
 import type { PoolStatus } from './pool-manager.js';
+import { createOrganizerToken } from '../auth/organizer-tokens.js';
 
 interface Container { id: string; session: string; kind: string; pool: string; image: string; running: boolean }
 
@@ -31,8 +32,20 @@ function containersOf(harness: Harness): Container[] {
   }));
 }
 
+const organizerTokens = new WeakMap<Harness, Promise<string>>();
+
+/** `Authorization` for an organizer of this launcher: only organizers see each pool. */
+async function asOrganizer(harness: Harness): Promise<{ authorization: string }> {
+  let token = organizerTokens.get(harness);
+  if (!token) {
+    token = createOrganizerToken(harness.launcher.deps.workshopStores.organizerTokens, 'pools test').then((created) => created.token);
+    organizerTokens.set(harness, token);
+  }
+  return { authorization: `Bearer ${await token}` };
+}
+
 async function pools(harness: Harness): Promise<Record<string, PoolStatus>> {
-  const response = await fetch(`${harness.url}/api/pools`);
+  const response = await fetch(`${harness.url}/api/pools`, { headers: await asOrganizer(harness) });
   assert.equal(response.status, 200);
   return await response.json() as Record<string, PoolStatus>;
 }
@@ -59,8 +72,10 @@ describe('warm pools against a real Docker engine and Redis', () => {
 
   it('fills the pool, shown in /health and /api/pools, with labelled servers that are nobody\'s sessions', async () => {
     await full(harness, 6);
-    const health = await (await fetch(`${harness.url}/health`)).json() as { pools: Record<string, PoolStatus> };
+    const health = await (await fetch(`${harness.url}/health`, { headers: await asOrganizer(harness) })).json() as { pools: Record<string, PoolStatus> };
     assert.deepEqual(health.pools, { default: { image: harness.config.image, ready: 6, starting: 0, size: 6 } });
+    const anonymous = await (await fetch(`${harness.url}/health`)).json() as { pools: unknown };
+    assert.deepEqual(anonymous.pools, { ready: 6, starting: 0, size: 6 }, 'anyone else sees the counts only');
     const containers = containersOf(harness);
     assert.equal(containers.length, 6);
     for (const container of containers) assert.deepEqual([container.kind, container.pool, container.running], ['pooled', 'default', true]);

@@ -86,6 +86,9 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
     cull: { intervalSeconds: 3600 }, reconcile: { intervalSeconds: 3600 },
     // Workshops in tests start now: without this every registered attendee would get a warmed server. Warm-up tests set their own.
     workshops: { warmServers: 0 },
+    // Most tests reach servers through the launcher's address (127.0.0.1:<port>/s/<id>/); the
+    // origin tests leave this unset (or set serverOrigin) to get an origin per server.
+    allowServersOnLauncherOrigin: true,
   };
   let settings = mergeOverrides(base, overrides);
   const boot = async () => {
@@ -103,12 +106,13 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
       settings = mergeOverrides(settings, extra);
       current = await boot();
     },
-    containers: () => dockerContainersOf(instance),
-    volumes: () => dockerVolumesOf(instance),
+    // The instance in force: a test may name its own (overrides.instance).
+    containers: () => dockerContainersOf(current.config.instance),
+    volumes: () => dockerVolumesOf(current.config.instance),
     async cleanup() {
       await current.launcher.close().catch(() => undefined);
-      removeContainersOf(instance);
-      removeVolumesOf(instance);
+      removeContainersOf(current.config.instance);
+      removeVolumesOf(current.config.instance);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -101,7 +101,7 @@ describe('workshop warm-up against a real Docker engine, Redis and git server', 
     await organizer.json('/api/workshops/warm-anon/attendees', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([people[0]]) });
     await warmed('warm-anon');
     await eventually(async () => {
-      const pools = await (await fetch(`${base()}/api/pools`)).json() as Record<string, { ready: number; size: number }>;
+      const pools = await organizer.json<Record<string, { ready: number; size: number }>>('/api/pools');
       return pools['workshop/warm-anon']?.ready === 0 && pools['workshop/warm-anon']?.size === 0 ? true : undefined;
     }, 60_000, 'the workshop pool to drain');
 

@@ -75,12 +75,12 @@ async function streamLaunch(deps: AppDeps, ctx: Context, events: EventStream, pr
     return;
   }
   if (events.closed) return;
+  const base = publicBaseUrl(ctx, deps.config);
   events.send({ phase: 'launching', message: 'Launching server...\n' });
   const launched = await deps.manager.launch(clientIp(ctx), {
     image: imageName, labels: { 'org.nblaunch.repo': repo.displayName }, repo: repo.displayName, repoQuota: policy.perRepoQuota,
   });
   await deps.imageUsage.touch(imageName).catch(() => undefined);
-  const base = publicBaseUrl(ctx, deps.config);
   const url = serverUrl(ctx, deps.config, launched.id);
   events.send({
     phase: 'ready',

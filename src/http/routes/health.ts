@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../context.js';
+import { poolsView } from './pools-api.js';
 
 const checkTimeoutMs = 2000;
 
@@ -28,7 +29,7 @@ export function healthRoutes(deps: AppDeps): Router {
       ...(failing.length > 0 ? { message: `Failing: ${failing.join(', ')}` } : {}),
       checks: { docker, redis },
       routes: deps.routes.size,
-      pools: await deps.pools?.status().catch(() => undefined),
+      pools: await poolsView(ctx, deps).catch(() => undefined),
     };
   });
   return router;
