@@ -17,6 +17,11 @@ import { builderFromConfig } from './build/builder-from-config.js';
 import { RedisImageUsage } from './store/redis-image-usage.js';
 import { RedisRateLimiter } from './store/redis-rate-limiter.js';
 import { DockerSpawner } from './runtime/docker-spawner.js';
+import { DockerSandboxNetwork } from './runtime/sandbox-network.js';
+import { hostReachableFromSandbox } from './runtime/sandbox-probe.js';
+import { installFirewall } from './network/firewall.js';
+import { firewallPlan } from './network/firewall-plan.js';
+import { SandboxGuard } from './network/sandbox-guard.js';
 import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { HomeVolumes } from './runtime/home-volumes.js';
 import type { Spawner } from './runtime/spawner.js';
@@ -57,6 +62,8 @@ export interface LauncherOptions {
   print?: (text: string) => void;
   /** Attendees' home volumes (Docker's by default). */
   volumes?: HomeVolumes;
+  /** Install the notebook network's firewall rules at start (needs root; tests do, deployments run setup). */
+  installFirewall?: boolean;
 }
 
 export interface RunningLauncher {
@@ -89,7 +96,17 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger);
   await embedded?.start();
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
-  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
+  const sandbox = new DockerSandboxNetwork(config.instance);
+  const plan = firewallPlan(config);
+  const guard = new SandboxGuard({
+    plan, logger,
+    ensureNetwork: () => sandbox.ensure(),
+    probeHost: async () => hostReachableFromSandbox(await sandbox.ensure(), config.image, config.instance),
+  });
+  if (options.installFirewall) await installFirewall(plan);
+  // Reported, not enforced: see docs/security.md ("The notebook network").
+  await guard.check();
+  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox });
   const sessions = new RedisSessionStore(redis, config.instance);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
@@ -153,6 +170,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     serverAccess: new ServerAccess(workshopStores, config.serverOrigin ? serverHandoffs : undefined),
     serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
+    network: guard,
   };
   const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });

@@ -16,6 +16,7 @@ import type { ServerHandoffStore } from '../auth/server-handoff-store.js';
 import type { PersistentServerStore } from '../persistent/persistent-server-store.js';
 import type { WorkshopWarmer } from '../warmup/workshop-warmer.js';
 import type { WorkshopServers } from '../persistent/workshop-servers.js';
+import type { SandboxGuard } from '../network/sandbox-guard.js';
 
 /** What the routers need from the rest of the launcher. */
 export interface AppDeps {
@@ -40,6 +41,8 @@ export interface AppDeps {
   serverHandoffs: ServerHandoffStore;
   binder?: { keepaliveMs: number };
   pools?: Pick<PoolManager, 'status' | 'startQueue'>;
+  /** Whether notebooks and builds are fenced in (the network and its firewall rules). */
+  network?: Pick<SandboxGuard, 'status'>;
 }
 
 export function publicBaseUrl(ctx: Context, config: Config): string {
