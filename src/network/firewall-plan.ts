@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { parseAllowEntry, type AllowEntry } from './allow-entry.js';
 import { upstreamNameServers } from './dns-servers.js';
+import { hostSubnets } from './host-subnets.js';
 import type { FirewallPlan } from './firewall-rules.js';
 import { sandboxBridgeName } from './sandbox-names.js';
 
@@ -10,5 +11,6 @@ export function firewallPlan(config: Config): FirewallPlan {
     bridge: sandboxBridgeName(config.instance),
     allow: config.network.allow.map((entry) => parseAllowEntry(entry)).filter((entry): entry is AllowEntry => entry !== undefined),
     nameServers: upstreamNameServers(),
+    hostSubnets: hostSubnets(),
   };
 }

@@ -8,6 +8,8 @@ export interface FirewallPlan {
   allow: AllowEntry[];
   /** Upstream name servers the embedded resolver forwards to (port 53 stays open to them). */
   nameServers: string[];
+  /** The host's own LAN blocks outside blockedIpv4Ranges (its neighbours, whatever their range). */
+  hostSubnets: string[];
 }
 
 export type IpFamily = 'ipv4' | 'ipv6';
@@ -25,15 +27,16 @@ export interface OwnChain {
 }
 
 /**
- * Destinations no notebook or build may open a connection to: every IPv4 range that is not
- * globally reachable (RFC 6890: this network, private, shared CGNAT, loopback, link-local with
- * the cloud metadata address, the IETF and documentation blocks, benchmarking), multicast and
- * reserved. The host itself is kept out by the INPUT chain, whatever its addresses.
+ * Destinations no notebook or build may open a connection to: the IPv4 ranges that are internal
+ * by definition (RFC 6890: this network, private, shared CGNAT, loopback, link-local with the
+ * cloud metadata address, IETF protocol assignments, benchmarking), multicast and reserved. The
+ * documentation blocks are not here (nothing real lives there by definition, yet labs use them);
+ * the host's own LAN is added whatever its range (hostSubnets), and the host itself is kept out
+ * by the INPUT chain, whatever its addresses.
  */
 export const blockedIpv4Ranges = [
   '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
-  '192.0.0.0/24', '192.0.2.0/24', '192.88.99.0/24', '192.168.0.0/16', '198.18.0.0/15',
-  '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4',
+  '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4',
 ] as const;
 
 const rejectV4 = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'];
@@ -60,7 +63,7 @@ export function renderFirewall(plan: FirewallPlan): OwnChain[] {
     chain('ipv4', 'fwd', 'DOCKER-USER', [
       [...established, '-j', 'RETURN'],
       ...exceptions,
-      ...blockedIpv4Ranges.map((range) => ['-d', range, ...rejectV4]),
+      ...[...blockedIpv4Ranges, ...plan.hostSubnets].map((range) => ['-d', range, ...rejectV4]),
     ]),
     // Connections to the host itself (any of its addresses: the gateway, the LAN one, the public one).
     chain('ipv4', 'in', 'INPUT', [

@@ -1,3 +1,4 @@
+import { ensureSandbox } from './sandbox.js';
 import { DEFAULT_IMAGE, ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
 
 const HOST_PACKAGES: AptRequirement[] = [
@@ -15,6 +16,7 @@ async function setUpHost(mode: Mode): Promise<void> {
   await ensureAptPackages(mode === 'test' ? [...HOST_PACKAGES, ...TEST_PACKAGES] : HOST_PACKAGES);
   await ensureDockerEngine();
   await ensureBaseImage(image);
+  await ensureSandbox();
   log(`host ready for ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
