@@ -75,6 +75,8 @@ export interface RunningLauncher {
   activity: ActivityRecorder;
   pools: PoolManager;
   warmer: WorkshopWarmer;
+  /** Whether the notebook network is fenced in (reported in /health). */
+  network: SandboxGuard;
   close(): Promise<void>;
 }
 
@@ -230,5 +232,5 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     })();
     return closing;
   };
-  return { url, port, deps, culler, reconciler, activity, pools, warmer, close };
+  return { url, port, deps, culler, reconciler, activity, pools, warmer, network: guard, close };
 }
