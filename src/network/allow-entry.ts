@@ -17,9 +17,13 @@ export function parseAllowEntry(text: string): AllowEntry | undefined {
   const bits = length === undefined ? 32 : Number(length);
   const portNumber = port === undefined ? undefined : Number(port);
   if (!isIPv4(address!) || bits > 32 || (portNumber !== undefined && (portNumber < 1 || portNumber > 65535))) return undefined;
-  return { cidr: `${address}/${bits}`, ...(portNumber !== undefined ? { port: portNumber } : {}) };
+  return { cidr: `${networkAddress(address!, bits)}/${bits}`, ...(portNumber !== undefined ? { port: portNumber } : {}) };
 }
 
-export function formatAllowEntry(entry: AllowEntry): string {
-  return `${entry.cidr}${entry.port !== undefined ? `:${entry.port}` : ''}`;
+/** The first address of the block `address/bits` (what iptables keeps of `10.1.2.3/24`: 10.1.2.0/24). */
+export function networkAddress(address: string, bits: number): string {
+  const value = address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const network = (value & mask) >>> 0;
+  return [24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.');
 }

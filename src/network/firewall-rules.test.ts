@@ -26,6 +26,7 @@ describe('allow-list entries', () => {
   it('reads addresses, blocks and ports, and refuses anything else', () => {
     assert.deepEqual(parseAllowEntry('10.1.2.3:3141'), { cidr: '10.1.2.3/32', port: 3141 });
     assert.deepEqual(parseAllowEntry('192.168.0.0/24'), { cidr: '192.168.0.0/24' });
+    assert.deepEqual(parseAllowEntry('10.1.2.3/24:8080'), { cidr: '10.1.2.0/24', port: 8080 }, 'kept as iptables keeps it');
     for (const bad of ['mirror.local:80', '10.1.2.3:0', '10.1.2.300', '10.0.0.0/33', '::1', '10.1.2.3:70000', '10.1.2.3 -j ACCEPT']) {
       assert.equal(parseAllowEntry(bad), undefined, bad);
     }

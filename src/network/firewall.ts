@@ -42,17 +42,33 @@ export async function checkFirewall(plan: FirewallPlan): Promise<FirewallReport>
 }
 
 async function missingIn(chain: OwnChain): Promise<{ missing: string[] } | { unreadable: string }> {
-  const listing = await iptables(chain.family, ['-S', chain.name]);
-  if (!listing.ok && isUnreadable(listing.stderr)) return { unreadable: listing.stderr };
+  const [own, parent] = await Promise.all([iptables(chain.family, ['-S', chain.name]), iptables(chain.family, ['-S', chain.parent])]);
+  const unreadable = [own, parent].find((listing) => !listing.ok && isUnreadable(listing.stderr));
+  if (unreadable) return { unreadable: unreadable.stderr };
   const missing: string[] = [];
-  const jump = await iptables(chain.family, ['-C', chain.parent, ...chain.jump]);
-  if (!jump.ok) missing.push(describeRule(chain.family, chain.parent, chain.jump));
-  if (!listing.ok) return { missing: [...missing, ...chain.rules.map((rule) => describeRule(chain.family, chain.name, rule))] };
-  const checks = await Promise.all(chain.rules.map((rule) => iptables(chain.family, ['-C', chain.name, ...rule])));
-  chain.rules.forEach((rule, index) => { if (!checks[index]!.ok) missing.push(describeRule(chain.family, chain.name, rule)); });
-  const present = listing.stdout.split('\n').filter((line) => line.startsWith('-A ')).length;
-  if (missing.length === 0 && present !== chain.rules.length) missing.push(`${chain.name}: ${present} rules where ${chain.rules.length} belong (reinstall to put them in order)`);
+  if (!(await present(chain.family, chain.parent, chain.jump, parent.stdout))) missing.push(describeRule(chain.family, chain.parent, chain.jump));
+  if (!own.ok) return { missing: [...missing, ...chain.rules.map((rule) => describeRule(chain.family, chain.name, rule))] };
+  const listed = appended(own.stdout);
+  const expected = chain.rules.map((rule) => listedLine(chain.name, rule));
+  if (listed.join('\n') === expected.join('\n')) return { missing };
+  // Not the text expected: ask iptables rule by rule (another version may print a rule otherwise), then the order.
+  const found = await Promise.all(chain.rules.map((rule) => present(chain.family, chain.name, rule, own.stdout)));
+  chain.rules.forEach((rule, index) => { if (!found[index]) missing.push(describeRule(chain.family, chain.name, rule)); });
+  if (missing.length === 0 && listed.length !== expected.length) missing.push(`${chain.name}: ${listed.length} rules where ${expected.length} belong (install again to put them in order)`);
   return { missing };
+}
+
+/** A rule as `iptables -S` prints it (comments always in quotes), so one listing checks a whole chain. */
+function listedLine(chain: string, rule: string[]): string {
+  return `-A ${chain} ${rule.map((arg, index) => (rule[index - 1] === '--comment' ? `"${arg}"` : arg)).join(' ')}`;
+}
+
+function appended(listing: string): string[] {
+  return listing.split('\n').filter((line) => line.startsWith('-A '));
+}
+
+async function present(family: IpFamily, chain: string, rule: string[], listing: string): Promise<boolean> {
+  return appended(listing).includes(listedLine(chain, rule)) || (await iptables(family, ['-C', chain, ...rule])).ok;
 }
 
 function isUnreadable(stderr: string): boolean {

@@ -1,5 +1,6 @@
 import { BlockList, isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { networkAddress } from './allow-entry.js';
 import { blockedIpv4Ranges } from './firewall-rules.js';
 
 const alreadyBlocked = new BlockList();
@@ -22,11 +23,4 @@ export function hostSubnets(interfaces = networkInterfaces()): string[] {
     if (!alreadyBlocked.check(network, 'ipv4')) blocks.add(`${network}/${bits}`);
   }
   return [...blocks].sort();
-}
-
-function networkAddress(address: string, bits: number): string {
-  const value = address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const network = (value & mask) >>> 0;
-  return [24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join('.');
 }
