@@ -199,6 +199,9 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ url, ...(config.serverOrigin ? { serverOrigin: config.serverOrigin } : {}) }, 'nblaunch is listening');
+  if (config.build.network === 'host') {
+    logger.warn({ setting: 'build.network', env: 'NBLAUNCH_BUILD_NETWORK' }, 'build steps run on the host\'s network: every repo built can reach the host\'s services, private networks and the cloud metadata address; use it only if you trust every repo');
+  }
   const sameOrigin = sameOriginWarning(config);
   if (sameOrigin) logger.warn({ setting: 'serverOrigin', env: 'NBLAUNCH_SERVER_ORIGIN' }, sameOrigin);
   await ensureFirstOrganizerToken(deps.workshopStores.organizerTokens, {
