@@ -106,7 +106,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     probeHost: async () => hostReachableFromSandbox(await sandbox.ensure(), config.image, config.instance),
   });
   if (options.installFirewall) await installFirewall(plan);
-  // Reported, not enforced: see docs/security.md ("The notebook network").
+  // Reported, not enforced: see docs/architecture.md ("The notebook network").
   await guard.check();
   const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox });
   const sessions = new RedisSessionStore(redis, config.instance);
