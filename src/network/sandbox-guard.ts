@@ -16,7 +16,7 @@ export interface SandboxGuardDeps {
   /** True when a container on the network reaches a listener on the host. */
   probeHost: () => Promise<boolean>;
   logger: Logger;
-  /** How long a result is reused by /health before it is checked again in the background. */
+  /** How long a result is reused by /health before it is checked again in the background (a probe's five times as long: it starts a container). */
   maxAgeMs?: number;
 }
 
@@ -34,7 +34,8 @@ export class SandboxGuard {
 
   /** The last result; starts a new check in the background when it is old. */
   get status(): NetworkCheck {
-    if (Date.now() - this.checkedAt > (this.deps.maxAgeMs ?? 60_000)) void this.check();
+    const maxAgeMs = (this.deps.maxAgeMs ?? 60_000) * (this.last.via === 'probe' ? 5 : 1);
+    if (Date.now() - this.checkedAt > maxAgeMs) void this.check();
     return this.last;
   }
 
