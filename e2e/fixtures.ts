@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/load.js';
 import { labelKeys } from '../src/runtime/labels.js';
 import { GitHttpServer } from '../src/testing/git-http-server.js';
 import { startLauncher, type RunningLauncher } from '../src/launcher.js';
+import { removeSandboxOf } from '../src/testing/launcher-harness.js';
 
 const run = promisify(execFile);
 
@@ -73,10 +74,11 @@ export async function startE2ELauncher(git: GitHttpServer, overrides: Record<str
     await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
     await removeInstanceVolumes(instance).catch((error: Error) => console.error(`[e2e] removing volumes of ${instance} failed: ${error.message}`));
     await removeBuiltImages(imagePrefix).catch((error: Error) => console.error(`[e2e] removing images ${imagePrefix}* failed: ${error.message}`));
+    await removeSandboxOf(instance).catch((error: Error) => console.error(`[e2e] removing the network of ${instance} failed: ${error.message}`));
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {} });
+    launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {}, installFirewall: process.getuid?.() === 0 });
   } catch (error) {
     await stop();
     throw error;

@@ -18,6 +18,11 @@ import { builderFromConfig } from './build/builder-from-config.js';
 import { RedisImageUsage } from './store/redis-image-usage.js';
 import { RedisRateLimiter } from './store/redis-rate-limiter.js';
 import { DockerSpawner } from './runtime/docker-spawner.js';
+import { DockerSandboxNetwork } from './runtime/sandbox-network.js';
+import { hostReachableFromSandbox } from './runtime/sandbox-probe.js';
+import { installFirewall } from './network/firewall.js';
+import { firewallPlan } from './network/firewall-plan.js';
+import { SandboxGuard } from './network/sandbox-guard.js';
 import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { HomeVolumes } from './runtime/home-volumes.js';
 import type { Spawner } from './runtime/spawner.js';
@@ -58,6 +63,8 @@ export interface LauncherOptions {
   print?: (text: string) => void;
   /** Attendees' home volumes (Docker's by default). */
   volumes?: HomeVolumes;
+  /** Install the notebook network's firewall rules at start (needs root; tests do, deployments run setup). */
+  installFirewall?: boolean;
 }
 
 export interface RunningLauncher {
@@ -69,6 +76,8 @@ export interface RunningLauncher {
   activity: ActivityRecorder;
   pools: PoolManager;
   warmer: WorkshopWarmer;
+  /** Whether the notebook network is fenced in (reported in /health). */
+  network: SandboxGuard;
   close(): Promise<void>;
 }
 
@@ -119,7 +128,17 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
 async function startOnRedis(config: Config, options: LauncherOptions, logger: Logger, embedded: EmbeddedRedis | undefined): Promise<RunningLauncher> {
   const definitions = poolDefinitions(config);
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
-  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
+  const sandbox = new DockerSandboxNetwork(config.instance);
+  const plan = firewallPlan(config);
+  const guard = new SandboxGuard({
+    plan, logger,
+    ensureNetwork: () => sandbox.ensure(),
+    probeHost: async () => hostReachableFromSandbox(await sandbox.ensure(), config.image, config.instance),
+  });
+  if (options.installFirewall) await installFirewall(plan);
+  // Reported, not enforced: see docs/architecture.md ("The notebook network").
+  await guard.check();
+  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox });
   const sessions = new RedisSessionStore(redis, config.instance);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
@@ -198,6 +217,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
     ...(origins.launcherHost ? { launcherHost: origins.launcherHost } : {}),
+    network: guard,
   };
   const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
@@ -222,6 +242,9 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = origins.launcherHost ? origins.publicUrl : `http://${shownHost}:${port}`;
   logger.info({ url, ...(httpConfig.serverOrigin ? { serverOrigin: httpConfig.serverOrigin } : {}) }, 'nblaunch is listening');
+  if (config.build.network === 'host') {
+    logger.warn({ setting: 'build.network', env: 'NBLAUNCH_BUILD_NETWORK' }, 'build steps run on the host\'s network: every repo built can reach the host\'s services, private networks and the cloud metadata address; use it only if you trust every repo');
+  }
   const sameOrigin = sameOriginWarning(httpConfig);
   if (sameOrigin) logger.warn({ setting: 'serverOrigin', env: 'NBLAUNCH_SERVER_ORIGIN' }, sameOrigin);
   await ensureFirstOrganizerToken(deps.workshopStores.organizerTokens, {
@@ -255,5 +278,5 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     })();
     return closing;
   };
-  return { url, port, deps, culler, reconciler, activity, pools, warmer, close };
+  return { url, port, deps, culler, reconciler, activity, pools, warmer, network: guard, close };
 }

@@ -8,7 +8,7 @@ import { readBuildEvents, type StreamedEvent } from '../testing/build-events-cli
 import type { GitHttpServer } from '../testing/git-http-server.js';
 import { runCodeInNewKernel } from '../testing/kernel-client.js';
 import { bootLauncherWithGit, type GitBackedHarness, type Harness } from '../testing/launcher-harness.js';
-import { makeLocalPackageIndex, type LocalPackageIndex } from '../testing/package-index.js';
+import { makeSandboxPackageIndex, type LocalPackageIndex } from '../testing/package-index.js';
 import { imageExists } from '../setup/host.js';
 
 const executable = (content: string) => ({ content, mode: 0o755 });
@@ -27,10 +27,15 @@ describe('launching Git repos: builds behind BinderHub\'s event stream', () => {
     work = mkdtempSync(join(tmpdir(), 'nblaunch-binder-it-'));
     checkouts = join(work, 'checkouts');
     execFileSync('mkdir', ['-p', checkouts]);
-    index = await makeLocalPackageIndex(work, 'nblaunch/base:latest', 'hello from the local index');
+    // Builds run on the notebook network: the index is an allow-listed port on the host, as an internal mirror would be.
+    const instance = `it-${Math.random().toString(36).slice(2, 10)}`;
+    const sandboxIndex = await makeSandboxPackageIndex(work, 'nblaunch/base:latest', 'hello from the local index', instance);
+    index = sandboxIndex;
     launched = await bootLauncherWithGit({
+      instance,
+      network: { allow: [sandboxIndex.allow] },
       git: { checkoutDir: checkouts },
-      build: { network: 'host', pipIndexUrl: index.url, timeoutSeconds: 120 },
+      build: { pipIndexUrl: index.url, timeoutSeconds: 120 },
       capacity: { maxServers: 20, maxServersPerIp: 20 },
     }, { keepaliveMs: 200 });
     ({ git, harness, imagePrefix: prefix } = launched);

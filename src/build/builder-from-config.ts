@@ -3,12 +3,15 @@ import { Builder } from './builder.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { GitRemote } from '../repos/git-remote.js';
 import { DockerImageStore } from '../runtime/image-store.js';
+import { DockerSandboxNetwork } from '../runtime/sandbox-network.js';
+import type { ImageStore } from './image-store.js';
 
 /** The Builder wired from the configuration (the launcher and the command line share it). */
 export function builderFromConfig(config: Config, logger: Logger = createLogger('warn')): Builder {
+  const sandbox = new DockerSandboxNetwork(config.instance);
   return new Builder({
     git: GitRemote.fromConfig(config, config.git.checkoutDir || undefined),
-    images: new DockerImageStore(),
+    images: onSandbox(new DockerImageStore(), sandbox),
     settings: {
       instance: config.instance,
       baseImage: config.image,
@@ -16,10 +19,23 @@ export function builderFromConfig(config: Config, logger: Logger = createLogger(
       timeoutMs: config.build.timeoutSeconds * 1000,
       memoryMb: config.build.memoryMb,
       maxConcurrent: config.build.maxConcurrent,
-      network: config.build.network,
+      network: config.build.network === 'host' ? 'host' : sandbox.name,
       pipIndexUrl: config.build.pipIndexUrl,
       aptMirror: config.build.aptMirror,
     },
     logger,
   });
+}
+
+/** Build steps join the notebook network, so it must exist first (the command line, or Docker lost it). */
+function onSandbox(images: ImageStore, sandbox: DockerSandboxNetwork): ImageStore {
+  return {
+    exists: (tag) => images.exists(tag),
+    build: async (request) => {
+      if (request.networkMode === sandbox.name) await sandbox.ensure();
+      await images.build(request);
+    },
+    list: (labels) => images.list(labels),
+    remove: (tagOrId) => images.remove(tagOrId),
+  };
 }

@@ -26,7 +26,8 @@ export interface BuilderSettings {
   timeoutMs: number;
   memoryMb: number;
   maxConcurrent: number;
-  network: 'default' | 'host';
+  /** Docker network of build steps (see ImageBuildRequest.networkMode). */
+  network: string;
   pipIndexUrl: string;
   aptMirror: string;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { servesHost } from './server-origin.js';
+import { parseAllowEntry } from '../network/allow-entry.js';
 
 const seconds = (min = 1) => z.coerce.number().int().min(min);
 
@@ -23,6 +24,11 @@ const poolList = z.preprocess(
 const hostList = z.preprocess(
   (value) => (typeof value === 'string' ? value.split(',').map((host) => host.trim()).filter(Boolean) : value),
   z.array(z.string().regex(/^[A-Za-z0-9.[\]:-]+$/, 'host or host:port')),
+);
+
+const allowList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value),
+  z.array(z.string().refine((entry) => parseAllowEntry(entry) !== undefined, '"a.b.c.d", "a.b.c.d/len" or either with ":port"')),
 );
 
 /** `scheme://host[:port]` and nothing else (a trailing slash is allowed). */
@@ -123,12 +129,16 @@ export const configSchema = z.strictObject({
       .describe('Memory limit of each build step, in MiB.'),
     maxConcurrent: z.coerce.number().int().min(1).default(2)
       .describe('Builds running at once; more wait in a queue and are told their position.'),
-    network: z.enum(['default', 'host']).default('default')
-      .describe('Network of build steps: host lets builds reach package indexes on the build machine\'s loopback.'),
+    network: z.enum(['sandbox', 'host']).default('sandbox')
+      .describe('Network of build steps. sandbox: the notebook network (internet only, no host, private addresses or other containers; network.allow makes exceptions). host: the build machine\'s own network, reaching everything the host reaches, its loopback services and the cloud metadata address included: only for an operator who trusts every repo it builds.'),
     pipIndexUrl: z.string().default('')
       .describe('PIP_INDEX_URL passed to builds (a mirror or a private index). Empty: pip\'s default.'),
     aptMirror: z.string().default('')
       .describe('Debian mirror URL used by apt.txt installs in builds. Empty: the base image\'s own.'),
+  }).prefault({}),
+  network: z.strictObject({
+    allow: allowList.default([])
+      .describe('Exceptions to the notebook network\'s firewall, for internal package mirrors: IPv4 addresses or blocks, each with an optional TCP port ("10.1.2.3:3141", "192.168.0.0/24"). Notebooks and builds may open connections to them, host addresses included. Comma-separated in the environment. Run the setup as root after changing it.'),
   }).prefault({}),
   policy: z.strictObject({
     bannedSpecs: patternList.default([])

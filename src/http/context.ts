@@ -18,6 +18,7 @@ import type { ServerHandoffStore } from '../auth/server-handoff-store.js';
 import type { PersistentServerStore } from '../persistent/persistent-server-store.js';
 import type { WorkshopWarmer } from '../warmup/workshop-warmer.js';
 import type { WorkshopServers } from '../persistent/workshop-servers.js';
+import type { SandboxGuard } from '../network/sandbox-guard.js';
 
 /** What the routers need from the rest of the launcher. */
 export interface AppDeps {
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** The only host the launcher's origin answers on, when it chose its own address (see launcher-host.ts). */
   launcherHost?: string;
   pools?: Pick<PoolManager, 'status' | 'startQueue'>;
+  /** Whether notebooks and builds are fenced in (the network and its firewall rules). */
+  network?: Pick<SandboxGuard, 'status'>;
 }
 
 /** Host names the launcher knows it answers on without a publicUrl: this machine's, and the address it is bound to. */

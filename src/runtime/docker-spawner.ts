@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { fetchJupyterStatus } from './jupyter-status.js';
 import { engineUnreachable, statusCodeOf, tailLogs } from './docker-support.js';
 import { containerName, labelKeys, serverLabels } from './labels.js';
+import { DockerSandboxNetwork } from './sandbox-network.js';
 import { notebookHomeDir, type ListedServer, type ServerHandle, type ServerSpec, type ServerState, type Spawner } from './spawner.js';
 
 const notebookPort = '8888/tcp';
@@ -15,6 +16,8 @@ export interface DockerSpawnerOptions {
   logger: Logger;
   /** A unix socket path; empty uses DOCKER_HOST or the default socket. */
   socketPath?: string;
+  /** The network servers join (the instance's sandbox network by default). */
+  network?: DockerSandboxNetwork;
 }
 
 export function defaultNotebookCommand(baseUrl: string): string[] {
@@ -26,9 +29,11 @@ export function defaultNotebookCommand(baseUrl: string): string[] {
 
 export class DockerSpawner implements Spawner {
   private readonly docker: Docker;
+  private readonly network: DockerSandboxNetwork;
 
   constructor(private readonly options: DockerSpawnerOptions) {
     this.docker = options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker();
+    this.network = options.network ?? new DockerSandboxNetwork(options.instance, options.socketPath);
   }
 
   async ping(): Promise<void> {
@@ -41,6 +46,7 @@ export class DockerSpawner implements Spawner {
 
   async start(spec: ServerSpec): Promise<ServerHandle> {
     let container: Docker.Container;
+    await this.network.ensure();
     try {
       if (spec.home) await this.docker.createVolume({ Name: spec.home.name, Labels: spec.home.labels });
       container = await this.docker.createContainer(this.containerSpec(spec));
@@ -68,7 +74,7 @@ export class DockerSpawner implements Spawner {
       if (statusCodeOf(error) === 404) return null;
       throw startFailure(error);
     }
-    if (!sameMakings(info, spec)) {
+    if (!sameMakings(info, spec, this.network.name)) {
       await container.remove({ force: true }).catch(() => undefined);
       return null;
     }
@@ -89,6 +95,8 @@ export class DockerSpawner implements Spawner {
       Labels: serverLabels(this.options.instance, spec.id, { ...spec.labels, [labelKeys.image]: spec.image }),
       ExposedPorts: { [notebookPort]: {} },
       HostConfig: {
+        // The sandbox: no other container, no host service, no private address (firewall rules of its bridge).
+        NetworkMode: this.network.name,
         PortBindings: { [notebookPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
         Memory: spec.limits.memoryMb * 1024 * 1024,
         MemorySwap: spec.limits.memoryMb * 1024 * 1024,
@@ -185,9 +193,10 @@ export class DockerSpawner implements Spawner {
   }
 }
 
-/** Whether the container was made as `spec` asks: same image and limits (a workshop's may change between runs). */
-function sameMakings(info: Docker.ContainerInspectInfo, spec: ServerSpec): boolean {
+/** Whether the container was made as `spec` asks: same image, limits (a workshop's may change between runs) and network. */
+function sameMakings(info: Docker.ContainerInspectInfo, spec: ServerSpec, network: string): boolean {
   return info.Config.Image === spec.image
+    && info.HostConfig.NetworkMode === network
     && info.HostConfig.Memory === spec.limits.memoryMb * 1024 * 1024
     && info.HostConfig.NanoCpus === Math.round(spec.limits.cpus * 1e9);
 }

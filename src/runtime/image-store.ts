@@ -10,7 +10,8 @@ export interface ImageBuildRequest {
   tag: string;
   labels: Record<string, string>;
   buildArgs: Record<string, string>;
-  networkMode: 'default' | 'host';
+  /** The Docker network of RUN steps: the deployment's sandbox network, or `host` (trusted operators only). */
+  networkMode: string;
   memoryMb: number;
   signal: AbortSignal;
   onLog: (text: string) => void;

@@ -57,8 +57,8 @@ export interface Spawner {
   /**
    * Starts the existing container of `spec.id` again (a stopped persistent server), reads its
    * published port anew (it can change across restarts) and waits until it answers. Resolves
-   * null when there is no such container, or when it was made with another image or other
-   * memory/CPU limits than `spec` (that container is removed, so the caller starts a new one on
+   * null when there is no such container, or when it was made with another image, other
+   * memory/CPU limits than `spec` or on another network (that container is removed, so the caller starts a new one on
    * the same home volume).
    * A container that fails to come back is left stopped.
    */

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
+import { ensureSandbox } from './sandbox.js';
 import { ensureServiceUser } from './service-user.js';
 
 const HOST_PACKAGES: AptRequirement[] = [
@@ -18,6 +19,7 @@ async function setUpHost(mode: Mode): Promise<void> {
   await ensureAptPackages(mode === 'test' ? [...HOST_PACKAGES, ...TEST_PACKAGES] : HOST_PACKAGES);
   await ensureDockerEngine();
   await ensureBaseImage(config.image);
+  await ensureSandbox(config);
   ensureServiceUser({ user: config.runAsUser, dataDir: config.dataDir, log });
   log(`host ready for ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -8,6 +8,8 @@ import type { Config } from '../config/schema.js';
 import { startLauncher, type LauncherOptions, type RunningLauncher } from '../launcher.js';
 import { createLogger } from '../log/logger.js';
 import { labelKeys } from '../runtime/labels.js';
+import { removeFirewall } from '../network/firewall.js';
+import { sandboxBridgeName, sandboxNetworkName } from '../network/sandbox-names.js';
 import { GitHttpServer } from './git-http-server.js';
 
 type Overrides = Record<string, unknown>;
@@ -56,6 +58,16 @@ export function removeVolumesOf(instance: string): void {
   if (names.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...names], { stdio: 'ignore' });
 }
 
+/** Removes the instance's notebook network and its firewall rules (after its containers). */
+export async function removeSandboxOf(instance: string): Promise<void> {
+  try {
+    execFileSync('docker', ['network', 'rm', sandboxNetworkName(instance)], { stdio: 'ignore' });
+  } catch {
+    // Never made, or already gone.
+  }
+  if (process.getuid?.() === 0) await removeFirewall(sandboxBridgeName(instance));
+}
+
 /** A TCP port free on loopback right now, for a launcher that must know its port before it starts. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -80,7 +92,7 @@ export function removeImagesWithPrefix(prefix: string): void {
  */
 export async function bootLauncher(overrides: Overrides = {}, options: LauncherOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-it-'));
-  const instance = `it-${Math.random().toString(36).slice(2, 10)}`;
+  const instance = typeof overrides.instance === 'string' ? overrides.instance : `it-${Math.random().toString(36).slice(2, 10)}`;
   const base: Overrides = {
     port: 0, host: '127.0.0.1', dataDir, instance, logLevel: process.env.NBLAUNCH_TEST_LOG ?? 'silent',
     cull: { intervalSeconds: 3600 }, reconcile: { intervalSeconds: 3600 },
@@ -93,7 +105,9 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
   let settings = mergeOverrides(base, overrides);
   const boot = async () => {
     const config = loadConfig({ env: {}, overrides: settings });
-    const launcher = await startLauncher(config, { logger: createLogger(config.logLevel), activityFlushMs: 100, shutdownGraceMs: 1000, print: () => undefined, ...options });
+    const launcher = await startLauncher(config, { logger: createLogger(config.logLevel), activityFlushMs: 100, shutdownGraceMs: 1000, print: () => undefined,
+      // As root (the test machine), each instance fences its network in itself; cleanup removes it.
+      installFirewall: process.getuid?.() === 0, ...options });
     return { config, launcher };
   };
   let current = await boot();
@@ -113,6 +127,7 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
       await current.launcher.close().catch(() => undefined);
       removeContainersOf(current.config.instance);
       removeVolumesOf(current.config.instance);
+      await removeSandboxOf(current.config.instance);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

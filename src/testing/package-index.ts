@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DockerSandboxNetwork } from '../runtime/sandbox-network.js';
 
 const run = promisify(execFile);
 
@@ -15,8 +16,8 @@ export interface LocalPackageIndex {
   close(): Promise<void>;
 }
 
-/** A PEP 503 simple index of the wheels in `dir`, served on loopback. */
-export async function serveIndex(dir: string): Promise<{ server: Server; url: string; requested: string[] }> {
+/** A PEP 503 simple index of the wheels in `dir`, served on `host` (loopback by default). */
+export async function serveIndex(dir: string, host = '127.0.0.1'): Promise<{ server: Server; url: string; requested: string[] }> {
   const requested: string[] = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -35,16 +36,16 @@ export async function serveIndex(dir: string): Promise<{ server: Server; url: st
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/simple/`, requested };
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}/simple/`, requested };
 }
 
 /**
  * Builds a one-module wheel `nblaunch-hello` (its greet() returns `greeting`) with pip inside the
- * base image (no network), and serves it from a loopback index: what a requirements.txt build
- * needs where PyPI cannot be reached.
+ * base image (no network), and serves it from an index on `host` (loopback by default): what a
+ * requirements.txt build needs where PyPI cannot be reached.
  */
-export async function makeLocalPackageIndex(workDir: string, baseImage: string, greeting: string): Promise<LocalPackageIndex> {
+export async function makeLocalPackageIndex(workDir: string, baseImage: string, greeting: string, host?: string): Promise<LocalPackageIndex> {
   const source = join(workDir, 'hello-src');
   const wheels = join(workDir, 'wheels');
   await mkdir(join(source, 'nblaunch_hello'), { recursive: true });
@@ -55,6 +56,17 @@ export async function makeLocalPackageIndex(workDir: string, baseImage: string, 
   for (const writable of [wheels, source, join(source, 'nblaunch_hello')]) await chmod(writable, 0o777);
   await run('docker', ['run', '--rm', '--network', 'none', '-v', `${source}:/src`, '-v', `${wheels}:/wheels`, baseImage,
     'pip', 'wheel', '--no-index', '--no-build-isolation', '--no-deps', '-w', '/wheels', '/src']);
-  const index = await serveIndex(wheels);
+  const index = await serveIndex(wheels, host);
   return { url: index.url, requested: index.requested, close: () => new Promise((resolve) => index.server.close(() => resolve())) };
+}
+
+/**
+ * The same index where sandboxed builds of `instance` can reach it: on the host's address on the
+ * instance's notebook network, with the `network.allow` entry that lets them through (as an
+ * operator allows an internal mirror).
+ */
+export async function makeSandboxPackageIndex(workDir: string, baseImage: string, greeting: string, instance: string): Promise<LocalPackageIndex & { allow: string }> {
+  const { gateway } = await new DockerSandboxNetwork(instance).ensure();
+  const index = await makeLocalPackageIndex(workDir, baseImage, greeting, gateway);
+  return { ...index, allow: new URL(index.url).host };
 }

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../context.js';
 import { poolsView } from './pools-api.js';
+import type { NetworkCheck } from '../../network/sandbox-guard.js';
 
 const checkTimeoutMs = 2000;
 
@@ -13,7 +14,14 @@ async function check(run: () => Promise<unknown>): Promise<{ ok: boolean; messag
   }
 }
 
-/** `GET /health`: 200 when Docker and Redis answer, 503 naming the failing check otherwise. */
+function networkCheck(status: NetworkCheck): { ok: boolean; message?: string; via: string } {
+  return status.ok ? { ok: true, via: status.via } : { ok: false, message: status.message, via: status.via };
+}
+
+/**
+ * `GET /health`: 200 when Docker and Redis answer and the notebook network is fenced in, 503
+ * naming the failing check otherwise (the network's message says what is missing and how to fix it).
+ */
 export function healthRoutes(deps: AppDeps): Router {
   const router = new Router();
   router.get('/health', async (ctx) => {
@@ -21,13 +29,15 @@ export function healthRoutes(deps: AppDeps): Router {
       check(() => deps.spawner.ping()),
       check(() => deps.redis.ping()),
     ]);
-    const failing = Object.entries({ docker, redis }).filter(([, result]) => !result.ok).map(([name]) => name);
+    const network = deps.network ? networkCheck(deps.network.status) : undefined;
+    const checks = { docker, redis, ...(network ? { network } : {}) };
+    const failing = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
     ctx.status = failing.length === 0 ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       status: failing.length === 0 ? 'ok' : 'unhealthy',
       ...(failing.length > 0 ? { message: `Failing: ${failing.join(', ')}` } : {}),
-      checks: { docker, redis },
+      checks,
       routes: deps.routes.size,
       pools: await poolsView(ctx, deps).catch(() => undefined),
     };
