@@ -1,5 +1,3 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { LauncherError } from '../errors/launcher-error.js';
 import type { Logger } from '../log/logger.js';
 import type { Checkout } from '../repos/git-remote.js';
@@ -8,10 +6,11 @@ import { detectBuildPlan, renderDockerfile, type BuildPlan } from './build-plan.
 import { BuildJob } from './build-job.js';
 import { FifoQueue } from '../queue/fifo-queue.js';
 import { buildLabels, imageNameFor } from './image-name.js';
-import type { ImageStore } from './image-store.js';
+import type { BuildContextSource, ImageStore } from './image-store.js';
 import { listRepoFiles } from './repo-files.js';
+import { buildContextFor, generatedDockerfileName } from './build-context.js';
 
-export const generatedDockerfileName = '.nblaunch.Dockerfile';
+export { generatedDockerfileName };
 
 export interface RepoFetcher {
   resolveRef(cloneUrl: string, ref: string): Promise<string>;
@@ -125,11 +124,11 @@ export class Builder {
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; abort.abort(); }, settings.timeoutMs);
     try {
-      const { plan, dockerfilePath } = await this.prepareContext(checkout.dir);
+      const { plan, context } = await this.prepareContext(checkout.dir);
       job.emit({ phase: 'building', message: `Building ${job.imageName}\n${plan.notes.map((note) => `  ${note}\n`).join('')}` });
       await this.deps.images.build({
-        contextDir: checkout.dir,
-        dockerfile: dockerfilePath,
+        context,
+        dockerfile: generatedDockerfileName,
         tag: job.imageName,
         labels: { [buildLabels.role]: 'build', [buildLabels.instance]: settings.instance, [buildLabels.repo]: repo.displayName, [buildLabels.commit]: sha },
         buildArgs: settings.pipIndexUrl ? { PIP_INDEX_URL: settings.pipIndexUrl } : {},
@@ -149,15 +148,15 @@ export class Builder {
     }
   }
 
-  /** Writes the generated Dockerfile into the checkout, hidden from the image by .dockerignore. */
-  private async prepareContext(dir: string): Promise<{ plan: BuildPlan; dockerfilePath: string }> {
+  /**
+   * The plan and the context stream's parts. The Dockerfile the engine builds is the one read and
+   * checked here (an own Dockerfile too), sent in the stream: nothing is written into the checkout.
+   */
+  private async prepareContext(dir: string): Promise<{ plan: BuildPlan; context: BuildContextSource }> {
     const files = await listRepoFiles(dir);
     const plan = await detectBuildPlan(files);
-    if (plan.ownDockerfile) return { plan, dockerfilePath: plan.configDir ? `${plan.configDir}/Dockerfile` : 'Dockerfile' };
     const dockerfile = await renderDockerfile(plan, files, this.dockerfileSettings());
-    await writeFile(join(dir, generatedDockerfileName), dockerfile);
-    await appendFile(join(dir, '.dockerignore'), `\n${generatedDockerfileName}\n.git\n`);
-    return { plan, dockerfilePath: generatedDockerfileName };
+    return { plan, context: { dir: files.root, ...(await buildContextFor(files, dockerfile)) } };
   }
 
   private dockerfileSettings() {

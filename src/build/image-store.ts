@@ -1,6 +1,6 @@
-import type { ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
+import type { BuildContextSource, ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
 
-export type { ImageBuildRequest, ImageInfo };
+export type { BuildContextSource, ImageBuildRequest, ImageInfo };
 
 /** What the builder needs from the container engine (DockerImageStore in production). */
 export interface ImageStore {

@@ -1,11 +1,22 @@
+import { lstatSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import Docker from 'dockerode';
 import { pack } from 'tar-fs';
 import { LauncherError, isConnectionError } from '../errors/launcher-error.js';
 import { labelKeys } from './labels.js';
 
+/** A checkout as a build context: its files (links packed as links, never followed) plus entries the launcher adds. */
+export interface BuildContextSource {
+  dir: string;
+  /** Added to the stream after the checkout's files (the Dockerfile, the .dockerignore). */
+  extraFiles: { name: string; content: string }[];
+  /** Checkout paths (posix, relative) left out of the stream. */
+  excludes(path: string, isDirectory: () => boolean): boolean;
+}
+
 export interface ImageBuildRequest {
-  contextDir: string;
-  /** Path of the Dockerfile inside the context. */
+  context: BuildContextSource;
+  /** Name of the Dockerfile inside the context (one of `context.extraFiles`). */
   dockerfile: string;
   tag: string;
   labels: Record<string, string>;
@@ -35,6 +46,25 @@ function engineUnreachable(cause: unknown): LauncherError {
   return new LauncherError(503, 'docker-unreachable', 'The Docker engine is not answering, so nothing can be built. Try again in a minute.', { cause });
 }
 
+/**
+ * The context as a tar stream, built here rather than on disk: nothing is written into the
+ * checkout, and its links are packed as links (the engine resolves them inside the context).
+ */
+function contextStream(context: BuildContextSource): NodeJS.ReadableStream {
+  const excluded = (absolute: string) => {
+    const path = relative(context.dir, absolute).split(sep).join('/');
+    return path !== '' && context.excludes(path, () => lstatSync(absolute).isDirectory());
+  };
+  return pack(context.dir, {
+    ignore: excluded,
+    finalize: false,
+    finish: (stream) => {
+      for (const file of context.extraFiles) stream.entry({ name: file.name, mode: 0o644 }, file.content);
+      stream.finalize();
+    },
+  }) as unknown as NodeJS.ReadableStream;
+}
+
 /** Images on the Docker engine: build (classic builder), look up, list, remove. */
 export class DockerImageStore {
   private readonly docker: Docker;
@@ -58,7 +88,7 @@ export class DockerImageStore {
   async build(request: ImageBuildRequest): Promise<void> {
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await this.docker.buildImage(pack(request.contextDir) as unknown as NodeJS.ReadableStream, {
+      stream = await this.docker.buildImage(contextStream(request.context), {
         t: request.tag,
         dockerfile: request.dockerfile,
         labels: { ...request.labels, [labelKeys.managed]: 'true' },

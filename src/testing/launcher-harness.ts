@@ -80,7 +80,7 @@ export function removeImagesWithPrefix(prefix: string): void {
  */
 export async function bootLauncher(overrides: Overrides = {}, options: LauncherOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-it-'));
-  const instance = `it-${Math.random().toString(36).slice(2, 10)}`;
+  const instance = typeof overrides.instance === 'string' ? overrides.instance : `it-${Math.random().toString(36).slice(2, 10)}`;
   const base: Overrides = {
     port: 0, host: '127.0.0.1', dataDir, instance, logLevel: process.env.NBLAUNCH_TEST_LOG ?? 'silent',
     cull: { intervalSeconds: 3600 }, reconcile: { intervalSeconds: 3600 },
