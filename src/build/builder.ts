@@ -6,7 +6,7 @@ import { detectBuildPlan, renderDockerfile, type BuildPlan } from './build-plan.
 import { BuildJob } from './build-job.js';
 import { FifoQueue } from '../queue/fifo-queue.js';
 import { buildLabels, imageNameFor } from './image-name.js';
-import type { BuildContextSource, ImageStore } from './image-store.js';
+import type { BuildContextSource, BuildLimits, ImageStore } from './image-store.js';
 import { listRepoFiles } from './repo-files.js';
 import { buildContextFor, generatedDockerfileName } from './build-context.js';
 
@@ -28,11 +28,22 @@ export interface BuilderSettings {
   network: 'default' | 'host';
   pipIndexUrl: string;
   aptMirror: string;
+  /** 0: none (as for the two below). */
+  cpus: number;
+  maxDiskMb: number;
+  diskPollMs: number;
+}
+
+/** The build slots' cgroups (process, CPU and memory limits of each build). */
+export interface BuildSandbox {
+  status(): Promise<{ ok: true; parents: string[]; dirs: string[] } | { ok: false; problem: string }>;
 }
 
 export interface BuilderDeps {
   git: RepoFetcher;
   images: ImageStore;
+  /** null: the operator switched the build limits off (build.pids, cpus and maxDiskMb all 0). */
+  cgroups?: BuildSandbox | null;
   settings: BuilderSettings;
   logger: Logger;
 }
@@ -52,10 +63,19 @@ export interface DryRun {
 export class Builder {
   private readonly jobs = new Map<string, BuildJob>();
   private readonly queue: FifoQueue;
+  /** Build slots not in use: each running build holds one, and with it its cgroup. */
+  private readonly freeSlots: number[];
   private started = 0;
 
   constructor(private readonly deps: BuilderDeps) {
     this.queue = new FifoQueue(deps.settings.maxConcurrent);
+    this.freeSlots = Array.from({ length: deps.settings.maxConcurrent }, (_, slot) => slot);
+  }
+
+  /** Why builds are refused right now (their limits are not in place), or null. */
+  async limitsProblem(): Promise<string | null> {
+    const status = await this.deps.cgroups?.status();
+    return status && !status.ok ? status.problem : null;
   }
 
   async resolve(repo: RepoSpec): Promise<{ sha: string; imageName: string }> {
@@ -76,6 +96,8 @@ export class Builder {
       cached.succeed('Found built image, launching...\n');
       return cached;
     }
+    const problem = await this.limitsProblem();
+    if (problem !== null) throw new LauncherError(503, 'build-limits-missing', problem);
     await beforeNewBuild?.();
     const again = this.jobs.get(imageName);
     if (again && !again.isFinished) return again;
@@ -120,6 +142,7 @@ export class Builder {
     const { settings } = this.deps;
     job.emit({ phase: 'fetching', message: `Fetching ${repo.displayName} at ${sha.slice(0, 12)}...\n` });
     const checkout = await this.deps.git.clone(repo.cloneUrl, sha);
+    const slot = this.freeSlots.shift()!;
     const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; abort.abort(); }, settings.timeoutMs);
@@ -134,6 +157,7 @@ export class Builder {
         buildArgs: settings.pipIndexUrl ? { PIP_INDEX_URL: settings.pipIndexUrl } : {},
         networkMode: settings.network,
         memoryMb: settings.memoryMb,
+        ...(await this.limitsFor(slot)),
         signal: abort.signal,
         onLog: (text) => job.log(text),
       });
@@ -144,8 +168,17 @@ export class Builder {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.freeSlots.push(slot);
       await checkout.remove();
     }
+  }
+
+  private async limitsFor(slot: number): Promise<{ limits?: BuildLimits }> {
+    const status = await this.deps.cgroups?.status();
+    if (!status) return {};
+    if (!status.ok) throw new LauncherError(503, 'build-limits-missing', status.problem);
+    const { cpus, maxDiskMb, diskPollMs } = this.deps.settings;
+    return { limits: { cgroupParent: status.parents[slot]!, cgroupDir: status.dirs[slot]!, cpus, maxDiskMb, diskPollMs } };
   }
 
   /**

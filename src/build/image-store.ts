@@ -1,6 +1,6 @@
-import type { BuildContextSource, ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
+import type { BuildContextSource, BuildLimits, ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
 
-export type { BuildContextSource, ImageBuildRequest, ImageInfo };
+export type { BuildContextSource, BuildLimits, ImageBuildRequest, ImageInfo };
 
 /** What the builder needs from the container engine (DockerImageStore in production). */
 export interface ImageStore {

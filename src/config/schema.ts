@@ -119,6 +119,14 @@ export const configSchema = z.strictObject({
       .describe('Memory limit of each build step, in MiB.'),
     maxConcurrent: z.coerce.number().int().min(1).default(2)
       .describe('Builds running at once; more wait in a queue and are told their position.'),
+    cpus: z.coerce.number().min(0).max(64).default(1)
+      .describe('CPU limit of each build, in cores, for all its steps together (0: none).'),
+    pids: z.coerce.number().int().min(0).default(1024)
+      .describe('Most processes one build may run at once, all its steps together: a fork bomb in a postBuild stops there (0: none). Enforced by a cgroup per build slot, which the launcher makes when it runs as root, or setup makes for it; without it, builds are refused (503) rather than run unlimited.'),
+    maxDiskMb: z.coerce.number().int().min(0).default(4096)
+      .describe('Most a build may write, in MiB: any one file, each step while it runs, and the layers it adds to the image. Over it, the build is stopped (507) and nothing is kept (0: none).'),
+    diskCheckSeconds: z.coerce.number().positive().default(2)
+      .describe('How often a running build\'s disk use is measured.'),
     network: z.enum(['default', 'host']).default('default')
       .describe('Network of build steps: host lets builds reach package indexes on the build machine\'s loopback.'),
     pipIndexUrl: z.string().default('')

@@ -1,4 +1,5 @@
 import { DEFAULT_IMAGE, ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
+import { ensureBuildLimits } from './build-limits.js';
 
 const HOST_PACKAGES: AptRequirement[] = [
   { aptPackage: 'docker.io', binary: 'dockerd' },
@@ -15,6 +16,7 @@ async function setUpHost(mode: Mode): Promise<void> {
   await ensureAptPackages(mode === 'test' ? [...HOST_PACKAGES, ...TEST_PACKAGES] : HOST_PACKAGES);
   await ensureDockerEngine();
   await ensureBaseImage(image);
+  await ensureBuildLimits();
   log(`host ready for ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
