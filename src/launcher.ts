@@ -21,6 +21,8 @@ import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { HomeVolumes } from './runtime/home-volumes.js';
 import type { Spawner } from './runtime/spawner.js';
 import { Culler } from './sessions/culler.js';
+import { DiskQuota } from './sessions/disk-quota.js';
+import { ServerDiskUsage } from './runtime/server-disk-usage.js';
 import { poolDefinitions } from './pools/pool-definitions.js';
 import { PoolManager } from './pools/pool-manager.js';
 import { ServerStarter } from './sessions/server-starter.js';
@@ -89,7 +91,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const embedded = config.redisUrl ? undefined : new EmbeddedRedis(config.dataDir, logger);
   await embedded?.start();
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
-  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
+  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, diskMb: config.server.diskMb });
   const sessions = new RedisSessionStore(redis, config.instance);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
@@ -131,6 +133,12 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     idleTimeoutMs: config.cull.idleTimeoutSeconds * 1000,
     intervalMs: config.cull.intervalSeconds * 1000,
   });
+  const diskQuota = config.server.diskMb > 0
+    ? new DiskQuota({
+      usage: new ServerDiskUsage(config.instance), sessions, manager, persistent, logger,
+      maxMb: config.server.diskMb, intervalMs: config.server.diskCheckSeconds * 1000,
+    })
+    : undefined;
   const reconciler = new Reconciler({
     spawner, sessions, routes, manager, logger, pools: poolStore, persistent,
     staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
@@ -173,6 +181,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const port = await listen(server, config.port, config.host);
   activity.start();
   culler.start();
+  diskQuota?.start();
   reconciler.start();
   pools.start();
   warmer.start();
@@ -202,7 +211,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
       await drained;
       clearTimeout(timer);
       clearInterval(idleSweep);
-      await Promise.all([culler.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
+      await Promise.all([culler.stop(), diskQuota?.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
       await activity.stop();
       await routes.stop();
       await forwarder.close();

@@ -71,6 +71,10 @@ export const configSchema = z.strictObject({
       .describe('CPU limit of each notebook server, in cores.'),
     pids: z.coerce.number().int().min(16).default(512)
       .describe('Maximum number of processes in each notebook server.'),
+    diskMb: z.coerce.number().int().min(0).default(2048)
+      .describe('Most a notebook server may write to its own disk (outside a workshop attendee\'s home volume), in MiB: no one file may be larger, and a server past it is ended (an attendee\'s is stopped, files kept). 0: no limit.'),
+    diskCheckSeconds: z.coerce.number().positive().default(10)
+      .describe('How often servers\' disk use is measured.'),
     startTimeoutSeconds: seconds().default(60)
       .describe('How long a new server may take to answer before the launch fails.'),
     maxConcurrentStarts: z.coerce.number().int().min(1).default(8)

@@ -15,6 +15,8 @@ export interface DockerSpawnerOptions {
   logger: Logger;
   /** A unix socket path; empty uses DOCKER_HOST or the default socket. */
   socketPath?: string;
+  /** Most a server may write to its own disk, in MiB (0: no limit): a storage quota where the engine has one, and the largest file. */
+  diskMb?: number;
 }
 
 export function defaultNotebookCommand(baseUrl: string): string[] {
@@ -26,8 +28,11 @@ export function defaultNotebookCommand(baseUrl: string): string[] {
 
 export class DockerSpawner implements Spawner {
   private readonly docker: Docker;
+  /** Whether the engine takes `--storage-opt size=` (overlay2 on xfs with pquota); learnt from the first start. */
+  private storageQuota: boolean;
 
   constructor(private readonly options: DockerSpawnerOptions) {
+    this.storageQuota = (options.diskMb ?? 0) > 0;
     this.docker = options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker();
   }
 
@@ -43,7 +48,7 @@ export class DockerSpawner implements Spawner {
     let container: Docker.Container;
     try {
       if (spec.home) await this.docker.createVolume({ Name: spec.home.name, Labels: spec.home.labels });
-      container = await this.docker.createContainer(this.containerSpec(spec));
+      container = await this.createContainer(spec);
     } catch (error) {
       if (statusCodeOf(error) === 404) {
         throw new LauncherError(503, 'image-missing', `The notebook image "${spec.image}" is not on this Docker engine. The operator can build it with "bash images/build-base.sh ${spec.image}" (npm start does this for the default image).`, { cause: error });
@@ -80,7 +85,21 @@ export class DockerSpawner implements Spawner {
     }
   }
 
-  private containerSpec(spec: ServerSpec): Docker.ContainerCreateOptions {
+  /** Creates with a storage quota while the engine takes one; on ext4 it refuses, and the disk watcher is the limit. */
+  private async createContainer(spec: ServerSpec): Promise<Docker.Container> {
+    if (!this.storageQuota) return this.docker.createContainer(this.containerSpec(spec));
+    try {
+      return await this.docker.createContainer(this.containerSpec(spec, true));
+    } catch (error) {
+      if (!/storage-?opt|quota|backing filesystem/i.test((error as Error).message)) throw error;
+      this.storageQuota = false;
+      this.options.logger.info({ err: (error as Error).message }, 'the Docker engine has no storage quota: server disk use is measured instead');
+      return this.docker.createContainer(this.containerSpec(spec));
+    }
+  }
+
+  private containerSpec(spec: ServerSpec, storageQuota = false): Docker.ContainerCreateOptions {
+    const diskBytes = (this.options.diskMb ?? 0) * 1024 * 1024;
     return {
       name: containerName(this.options.instance, spec.id),
       Image: spec.image,
@@ -94,6 +113,8 @@ export class DockerSpawner implements Spawner {
         MemorySwap: spec.limits.memoryMb * 1024 * 1024,
         NanoCpus: Math.round(spec.limits.cpus * 1e9),
         PidsLimit: spec.limits.pids,
+        ...(diskBytes > 0 ? { Ulimits: [{ Name: 'fsize', Soft: diskBytes, Hard: diskBytes }] } : {}),
+        ...(storageQuota ? { StorageOpt: { size: `${this.options.diskMb}m` } } : {}),
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
         ...(spec.home ? { Mounts: [{ Type: 'volume' as const, Source: spec.home.name, Target: notebookHomeDir }] } : {}),
