@@ -94,3 +94,27 @@ describe('hostile repos: build process and disk limits', () => {
     assert.deepEqual(containersInCgroup(slotDir), []);
   });
 });
+
+describe('hostile repos: a build past its time limit', () => {
+  let launched: GitBackedHarness | undefined;
+  let instance: string;
+
+  before(async () => {
+    instance = `hbuild-${Math.random().toString(36).slice(2, 8)}`;
+    launched = await bootLauncherWithGit({ instance, build: { pids, timeoutSeconds: 15, maxConcurrent: 1 } });
+  });
+  after(() => launched?.cleanup());
+
+  it('stops the RUN step\'s container when the build times out', async () => {
+    const { git, harness } = launched!;
+    const slot = join(cgroupRoot, 'pids', 'nblaunch-builds', instance, 'slot-0');
+    await git.createRepo('evil/sleeper', { postBuild: executable('#!/bin/bash\necho sleeping\nsleep 600\n') });
+    const build = readBuildEvents(`${harness.url}/build/gh/evil/sleeper/main?build_only=true`);
+    const seen = new Set((await sampleWhile(build, () => containersInCgroup(slot))).flat());
+    const last = (await build).events.at(-1)!;
+    assert.deepEqual([last.phase, last.reason], ['failed', 'build-timeout'], JSON.stringify(last));
+    assert.ok(seen.size > 0, 'the RUN step was seen in the build cgroup');
+    assert.deepEqual(containersInCgroup(slot), []);
+    for (const id of seen) assert.throws(() => execFileSync('docker', ['inspect', id], { stdio: 'ignore' }), `container ${id} is gone`);
+  });
+});
