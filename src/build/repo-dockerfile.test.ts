@@ -6,7 +6,7 @@ import { checkRepoDockerfile } from './repo-dockerfile.js';
 const refused = (text: string) => assert.throws(() => checkRepoDockerfile(text, 'Dockerfile'), (error: unknown) => {
   assert.ok(error instanceof LauncherError);
   assert.deepEqual([error.status, error.reason], [422, 'dockerfile-remote-source']);
-  assert.match(error.message, /RUN step|public registry/);
+  assert.match(error.message, /RUN step|public registry|cannot tell which image/);
   return true;
 }, text);
 
@@ -33,11 +33,11 @@ describe('checkRepoDockerfile', () => {
   });
 
   it('refuses images from a registry on the build machine or an address', () => {
-    for (const text of ['FROM 127.0.0.1:5000/x\n', 'FROM localhost:5000/x:1\n', 'FROM [::1]:5000/x\n', 'FROM --platform=linux/amd64 10.1.2.3/x\n', 'FROM x\nCOPY --from=127.0.0.1:5000/y /a /b\n']) refused(text);
+    for (const text of ['FROM 127.0.0.1:5000/x\n', 'FROM localhost:5000/x:1\n', 'FROM [::1]:5000/x\n', 'FROM --platform=linux/amd64 10.1.2.3/x\n', 'FROM x\nCOPY --from=127.0.0.1:5000/y /a /b\n', 'ARG BASE=127.0.0.1:5000/x\nFROM $BASE\n', 'ARG BASE="localhost:5000/x"\nFROM ${BASE}\n', 'FROM $UNSET\n']) refused(text);
   });
 
   it('keeps local sources, stages and public images', () => {
-    const text = 'FROM python:3.12 AS build\nADD --chown=1000:100 data.tar.gz /data/\nADD ["a b.txt", "/c/"]\nFROM registry.example.org:5000/team/image\nCOPY --from=build /data /data\nCOPY http-notes.txt /\n';
+    const text = 'ARG BASE=python:3.12\nFROM ${BASE} AS build\nADD --chown=1000:100 data.tar.gz /data/\nADD ["a b.txt", "/c/"]\nFROM registry.example.org:5000/team/image\nCOPY --from=build /data /data\nCOPY http-notes.txt /\n';
     assert.equal(checkRepoDockerfile(text, 'Dockerfile'), text);
   });
 });

@@ -12,12 +12,29 @@ import { invalidFile } from './buildpacks/refusal.js';
 export function checkRepoDockerfile(text: string, path: string): string {
   const parsed = DockerfileParser.parse(text);
   const lines = text.split(/\r?\n/);
+  const globalArgs = new Map<string, string>();
+  let seenFrom = false;
   for (const instruction of parsed.getInstructions()) {
     const trigger = instruction.getKeyword() === 'ONBUILD' ? (instruction as unknown as { getTriggerInstruction(): Instruction | null }).getTriggerInstruction() : instruction;
     const { start, end } = instruction.getRange();
-    if (trigger) checkInstruction(trigger, path, lines.slice(start.line, end.line + 1).join('\n'));
+    if (instruction.getKeyword() === 'FROM') seenFrom = true;
+    if (instruction.getKeyword() === 'ARG' && !seenFrom) rememberArg(instruction, globalArgs);
+    if (trigger) checkInstruction(trigger, path, lines.slice(start.line, end.line + 1).join('\n'), globalArgs);
   }
   return text;
+}
+
+/** `ARG NAME=value` before the first FROM: what `FROM $NAME` becomes (nblaunch passes no build argument that could change it). */
+function rememberArg(instruction: Instruction, args: Map<string, string>): void {
+  for (const argument of instruction.getArguments().map((value) => value.getValue())) {
+    const equals = argument.indexOf('=');
+    if (equals > 0) args.set(argument.slice(0, equals), argument.slice(equals + 1).replace(/^(["'])(.*)\1$/, '$2'));
+  }
+}
+
+/** An image reference with the global ARGs put in; `$` left means nblaunch cannot tell the image. */
+function expandArgs(image: string, args: Map<string, string>): string {
+  return image.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced?: string, bare?: string) => args.get((braced ?? bare)!) ?? whole);
 }
 
 /**
@@ -30,7 +47,7 @@ function looksRemote(source: string, raw: string): boolean {
   return remoteSource.test(bare) || bare.includes('$') || /\\u/i.test(raw);
 }
 
-function checkInstruction(instruction: Instruction, path: string, raw: string): void {
+function checkInstruction(instruction: Instruction, path: string, raw: string, globalArgs: Map<string, string>): void {
   const keyword = instruction.getKeyword();
   const line = instruction.getRange().start.line + 1;
   if (keyword === 'ADD') {
@@ -40,7 +57,11 @@ function checkInstruction(instruction: Instruction, path: string, raw: string): 
       }
     }
   }
-  for (const image of imagesOf(instruction)) {
+  for (const written of imagesOf(instruction)) {
+    const image = expandArgs(written, globalArgs);
+    if (image.includes('$')) {
+      throw invalidFile(path, 'dockerfile-remote-source', `${keyword} ${JSON.stringify(written.slice(0, 120))}: nblaunch cannot tell which image this is (a variable without an ARG default before the first FROM); write the image name, or give the ARG a default.`, line);
+    }
     if (localRegistry(image)) {
       throw invalidFile(path, 'dockerfile-remote-source', `${keyword} ${JSON.stringify(image.slice(0, 120))}: nblaunch does not pull images from a registry on the build machine or a private address; use an image from a public registry.`, line);
     }
