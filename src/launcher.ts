@@ -27,6 +27,8 @@ import { fetchJupyterStatus } from './runtime/jupyter-status.js';
 import type { HomeVolumes } from './runtime/home-volumes.js';
 import type { Spawner } from './runtime/spawner.js';
 import { Culler } from './sessions/culler.js';
+import { DiskQuota } from './sessions/disk-quota.js';
+import { ServerDiskUsage } from './runtime/server-disk-usage.js';
 import { poolDefinitions } from './pools/pool-definitions.js';
 import { PoolManager } from './pools/pool-manager.js';
 import { ServerStarter } from './sessions/server-starter.js';
@@ -138,7 +140,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   if (options.installFirewall) await installFirewall(plan);
   // Reported, not enforced: see docs/architecture.md ("The notebook network").
   await guard.check();
-  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox });
+  const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox, diskMb: config.server.diskMb });
   const sessions = new RedisSessionStore(redis, config.instance);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
@@ -180,6 +182,12 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     idleTimeoutMs: config.cull.idleTimeoutSeconds * 1000,
     intervalMs: config.cull.intervalSeconds * 1000,
   });
+  const diskQuota = config.server.diskMb > 0
+    ? new DiskQuota({
+      usage: new ServerDiskUsage(config.instance), sessions, manager, persistent, logger,
+      maxMb: config.server.diskMb, intervalMs: config.server.diskCheckSeconds * 1000,
+    })
+    : undefined;
   const reconciler = new Reconciler({
     spawner, sessions, routes, manager, logger, pools: poolStore, persistent,
     staleReservationMs: (config.server.startTimeoutSeconds + 30) * 1000,
@@ -236,6 +244,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   });
   activity.start();
   culler.start();
+  diskQuota?.start();
   reconciler.start();
   pools.start();
   warmer.start();
@@ -268,7 +277,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
       await drained;
       clearTimeout(timer);
       clearInterval(idleSweep);
-      await Promise.all([culler.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
+      await Promise.all([culler.stop(), diskQuota?.stop(), reconciler.stop(), warmer.stop(), pools.stop()]);
       await activity.stop();
       await routes.stop();
       await forwarder.close();

@@ -3,15 +3,22 @@ import { Builder } from './builder.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { GitRemote } from '../repos/git-remote.js';
 import { DockerImageStore } from '../runtime/image-store.js';
+import { BuildCgroups } from '../runtime/build-cgroups.js';
 import { DockerSandboxNetwork } from '../runtime/sandbox-network.js';
 import type { ImageStore } from './image-store.js';
 
 /** The Builder wired from the configuration (the launcher and the command line share it). */
 export function builderFromConfig(config: Config, logger: Logger = createLogger('warn')): Builder {
+  const images = new DockerImageStore();
   const sandbox = new DockerSandboxNetwork(config.instance);
+  const { build } = config;
+  const limited = build.pids > 0 || build.cpus > 0 || build.maxDiskMb > 0;
   return new Builder({
     git: GitRemote.fromConfig(config, config.git.checkoutDir || undefined),
-    images: onSandbox(new DockerImageStore(), sandbox),
+    images: onSandbox(images, sandbox),
+    cgroups: limited
+      ? new BuildCgroups(() => images.cgroupHost(), { instance: config.instance, slots: build.maxConcurrent, pids: build.pids, cpus: build.cpus, memoryMb: build.memoryMb })
+      : null,
     settings: {
       instance: config.instance,
       baseImage: config.image,
@@ -22,6 +29,9 @@ export function builderFromConfig(config: Config, logger: Logger = createLogger(
       network: config.build.network === 'host' ? 'host' : sandbox.name,
       pipIndexUrl: config.build.pipIndexUrl,
       aptMirror: config.build.aptMirror,
+      cpus: build.cpus,
+      maxDiskMb: build.maxDiskMb,
+      diskPollMs: build.diskCheckSeconds * 1000,
     },
     logger,
   });

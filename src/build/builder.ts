@@ -1,5 +1,3 @@
-import { appendFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { LauncherError } from '../errors/launcher-error.js';
 import type { Logger } from '../log/logger.js';
 import type { Checkout } from '../repos/git-remote.js';
@@ -8,10 +6,11 @@ import { detectBuildPlan, renderDockerfile, type BuildPlan } from './build-plan.
 import { BuildJob } from './build-job.js';
 import { FifoQueue } from '../queue/fifo-queue.js';
 import { buildLabels, imageNameFor } from './image-name.js';
-import type { ImageStore } from './image-store.js';
+import type { BuildContextSource, BuildLimits, ImageStore } from './image-store.js';
 import { listRepoFiles } from './repo-files.js';
+import { buildContextFor, generatedDockerfileName } from './build-context.js';
 
-export const generatedDockerfileName = '.nblaunch.Dockerfile';
+export { generatedDockerfileName };
 
 export interface RepoFetcher {
   resolveRef(cloneUrl: string, ref: string): Promise<string>;
@@ -30,11 +29,22 @@ export interface BuilderSettings {
   network: string;
   pipIndexUrl: string;
   aptMirror: string;
+  /** 0: none (as for the two below). */
+  cpus: number;
+  maxDiskMb: number;
+  diskPollMs: number;
+}
+
+/** The build slots' cgroups (process, CPU and memory limits of each build). */
+export interface BuildSandbox {
+  status(): Promise<{ ok: true; parents: string[]; dirs: string[] } | { ok: false; problem: string }>;
 }
 
 export interface BuilderDeps {
   git: RepoFetcher;
   images: ImageStore;
+  /** null: the operator switched the build limits off (build.pids, cpus and maxDiskMb all 0). */
+  cgroups?: BuildSandbox | null;
   settings: BuilderSettings;
   logger: Logger;
 }
@@ -54,10 +64,19 @@ export interface DryRun {
 export class Builder {
   private readonly jobs = new Map<string, BuildJob>();
   private readonly queue: FifoQueue;
+  /** Build slots not in use: each running build holds one, and with it its cgroup. */
+  private readonly freeSlots: number[];
   private started = 0;
 
   constructor(private readonly deps: BuilderDeps) {
     this.queue = new FifoQueue(deps.settings.maxConcurrent);
+    this.freeSlots = Array.from({ length: deps.settings.maxConcurrent }, (_, slot) => slot);
+  }
+
+  /** Why builds are refused right now (their limits are not in place), or null. */
+  async limitsProblem(): Promise<string | null> {
+    const status = await this.deps.cgroups?.status();
+    return status && !status.ok ? status.problem : null;
   }
 
   async resolve(repo: RepoSpec): Promise<{ sha: string; imageName: string }> {
@@ -78,6 +97,8 @@ export class Builder {
       cached.succeed('Found built image, launching...\n');
       return cached;
     }
+    const problem = await this.limitsProblem();
+    if (problem !== null) throw new LauncherError(503, 'build-limits-missing', problem);
     await beforeNewBuild?.();
     const again = this.jobs.get(imageName);
     if (again && !again.isFinished) return again;
@@ -122,20 +143,22 @@ export class Builder {
     const { settings } = this.deps;
     job.emit({ phase: 'fetching', message: `Fetching ${repo.displayName} at ${sha.slice(0, 12)}...\n` });
     const checkout = await this.deps.git.clone(repo.cloneUrl, sha);
+    const slot = this.freeSlots.shift()!;
     const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; abort.abort(); }, settings.timeoutMs);
     try {
-      const { plan, dockerfilePath } = await this.prepareContext(checkout.dir);
+      const { plan, context } = await this.prepareContext(checkout.dir);
       job.emit({ phase: 'building', message: `Building ${job.imageName}\n${plan.notes.map((note) => `  ${note}\n`).join('')}` });
       await this.deps.images.build({
-        contextDir: checkout.dir,
-        dockerfile: dockerfilePath,
+        context,
+        dockerfile: generatedDockerfileName,
         tag: job.imageName,
         labels: { [buildLabels.role]: 'build', [buildLabels.instance]: settings.instance, [buildLabels.repo]: repo.displayName, [buildLabels.commit]: sha },
         buildArgs: settings.pipIndexUrl ? { PIP_INDEX_URL: settings.pipIndexUrl } : {},
         networkMode: settings.network,
         memoryMb: settings.memoryMb,
+        ...(await this.limitsFor(slot)),
         signal: abort.signal,
         onLog: (text) => job.log(text),
       });
@@ -146,19 +169,28 @@ export class Builder {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.freeSlots.push(slot);
       await checkout.remove();
     }
   }
 
-  /** Writes the generated Dockerfile into the checkout, hidden from the image by .dockerignore. */
-  private async prepareContext(dir: string): Promise<{ plan: BuildPlan; dockerfilePath: string }> {
+  private async limitsFor(slot: number): Promise<{ limits?: BuildLimits }> {
+    const status = await this.deps.cgroups?.status();
+    if (!status) return {};
+    if (!status.ok) throw new LauncherError(503, 'build-limits-missing', status.problem);
+    const { cpus, maxDiskMb, diskPollMs } = this.deps.settings;
+    return { limits: { cgroupParent: status.parents[slot]!, cgroupDir: status.dirs[slot]!, cpus, maxDiskMb, diskPollMs } };
+  }
+
+  /**
+   * The plan and the context stream's parts. The Dockerfile the engine builds is the one read and
+   * checked here (an own Dockerfile too), sent in the stream: nothing is written into the checkout.
+   */
+  private async prepareContext(dir: string): Promise<{ plan: BuildPlan; context: BuildContextSource }> {
     const files = await listRepoFiles(dir);
     const plan = await detectBuildPlan(files);
-    if (plan.ownDockerfile) return { plan, dockerfilePath: plan.configDir ? `${plan.configDir}/Dockerfile` : 'Dockerfile' };
     const dockerfile = await renderDockerfile(plan, files, this.dockerfileSettings());
-    await writeFile(join(dir, generatedDockerfileName), dockerfile);
-    await appendFile(join(dir, '.dockerignore'), `\n${generatedDockerfileName}\n.git\n`);
-    return { plan, dockerfilePath: generatedDockerfileName };
+    return { plan, context: { dir: files.root, ...(await buildContextFor(files, dockerfile)) } };
   }
 
   private dockerfileSettings() {

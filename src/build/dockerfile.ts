@@ -4,6 +4,7 @@ import { type BuildContextSettings, checkBuildSettings, pipTrustedHost } from '.
 import { ConfigFiles, type DockerfileParts } from './buildpacks/buildpack.js';
 import { buildpackNamed } from './buildpacks/index.js';
 import type { RepoFiles } from './repo-files.js';
+import { checkRepoDockerfile } from './repo-dockerfile.js';
 
 /**
  * The Dockerfile of a plan. An own Dockerfile comes back as the repo wrote it. Otherwise the
@@ -13,7 +14,7 @@ import type { RepoFiles } from './repo-files.js';
  */
 export async function renderDockerfile(plan: BuildPlan, files: RepoFiles, settings: BuildContextSettings): Promise<string> {
   const config = new ConfigFiles(files, plan.configDir);
-  if (plan.ownDockerfile) return config.read('Dockerfile');
+  if (plan.ownDockerfile) return checkRepoDockerfile(await config.read('Dockerfile'), config.path('Dockerfile'));
   checkBuildSettings(settings);
 
   const parts: DockerfileParts[] = [];

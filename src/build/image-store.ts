@@ -1,6 +1,6 @@
-import type { ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
+import type { BuildContextSource, BuildLimits, ImageBuildRequest, ImageInfo } from '../runtime/image-store.js';
 
-export type { ImageBuildRequest, ImageInfo };
+export type { BuildContextSource, BuildLimits, ImageBuildRequest, ImageInfo };
 
 /** What the builder needs from the container engine (DockerImageStore in production). */
 export interface ImageStore {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readdir, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { posix } from 'node:path';
@@ -71,7 +72,8 @@ async function readInside(root: string, path: string, paths: Set<string>, maxByt
     throw badFile(path, 'cannot be read (a dangling link?)', error);
   }
   if (!real.startsWith(root + sep)) throw badFile(path, 'is a link that points outside the repo');
-  const handle = await open(real, 'r');
+  // realpath resolved every link; O_NOFOLLOW refuses one swapped in since.
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw badFile(path, 'is not a regular file');
@@ -83,5 +85,5 @@ async function readInside(root: string, path: string, paths: Set<string>, maxByt
 }
 
 function badFile(path: string, problem: string, cause?: unknown): LauncherError {
-  return new LauncherError(422, 'bad-repo-file', `The repo's ${path} ${problem}; nblaunch cannot use it as an environment file.`, { cause, details: { file: path } });
+  return new LauncherError(422, 'bad-repo-file', `The repo's ${path} ${problem}; nblaunch cannot use it for the build (make it a regular file in the repo).`, { cause, details: { file: path } });
 }

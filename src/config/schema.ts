@@ -81,6 +81,10 @@ export const configSchema = z.strictObject({
       .describe('CPU limit of each notebook server, in cores.'),
     pids: z.coerce.number().int().min(16).default(512)
       .describe('Maximum number of processes in each notebook server.'),
+    diskMb: z.coerce.number().int().min(0).default(2048)
+      .describe('Most a notebook server may write to its own disk (outside a workshop attendee\'s home volume), in MiB: no one file may be larger, and a server past it is ended (an attendee\'s is stopped, files kept). 0: no limit.'),
+    diskCheckSeconds: z.coerce.number().positive().default(10)
+      .describe('How often servers\' disk use is measured.'),
     startTimeoutSeconds: seconds().default(60)
       .describe('How long a new server may take to answer before the launch fails.'),
     maxConcurrentStarts: z.coerce.number().int().min(1).default(8)
@@ -129,6 +133,14 @@ export const configSchema = z.strictObject({
       .describe('Memory limit of each build step, in MiB.'),
     maxConcurrent: z.coerce.number().int().min(1).default(2)
       .describe('Builds running at once; more wait in a queue and are told their position.'),
+    cpus: z.coerce.number().min(0).max(64).default(1)
+      .describe('CPU limit of each build, in cores, for all its steps together (0: none).'),
+    pids: z.coerce.number().int().min(0).default(1024)
+      .describe('Most processes one build may run at once, all its steps together: a fork bomb in a postBuild stops there (0: none). Enforced by a cgroup per build slot, which the launcher makes when it runs as root, or setup makes for it; without it, builds are refused (503) rather than run unlimited.'),
+    maxDiskMb: z.coerce.number().int().min(0).default(4096)
+      .describe('Most a build may write, in MiB: any one file, each step while it runs, and the layers it adds to the image. Over it, the build is stopped (507) and nothing is kept (0: none).'),
+    diskCheckSeconds: z.coerce.number().positive().default(2)
+      .describe('How often a running build\'s disk use is measured.'),
     network: z.enum(['sandbox', 'host']).default('sandbox')
       .describe('Network of build steps. sandbox: the notebook network (internet only, no host, private addresses or other containers; network.allow makes exceptions). host: the build machine\'s own network, reaching everything the host reaches, its loopback services and the cloud metadata address included: only for an operator who trusts every repo it builds.'),
     pipIndexUrl: z.string().default('')

@@ -234,7 +234,8 @@ export class PersistentServers implements PersistentServerControl {
     await routes.remove(id);
     const session = await sessions.forget(id);
     try {
-      await spawner.stop(id, { remove: false });
+      // Over its disk limit, what it wrote outside the home volume goes (or it would stop again on resume); the home stays.
+      await spawner.stop(id, { remove: reason === 'disk-limit' });
     } catch (error) {
       logger.warn({ server: id, err: (error as Error).message }, 'could not stop the container now; the reconciler will');
     }

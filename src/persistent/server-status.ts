@@ -1,3 +1,4 @@
+import type { StopReason } from '../sessions/persistent-server-control.js';
 import type { SessionRecord } from '../sessions/session-store.js';
 import type { Attendee } from '../workshops/attendee.js';
 import type { PersistentServer } from './persistent-server.js';
@@ -8,6 +9,8 @@ export interface AttendeeServerInfo {
   status: ServerStatus;
   /** ISO time of the newest activity the launcher saw, or null. */
   lastActivity: string | null;
+  /** Why a stopped server stopped last, when the record says. */
+  stopReason?: StopReason;
 }
 
 export interface StatusFacts {
@@ -31,7 +34,7 @@ export function serverStatus(facts: StatusFacts): AttendeeServerInfo {
   if (!server) return { status: 'never-started', lastActivity: null };
   if (session) return { status: 'running', lastActivity: iso(Math.max(session.createdAt, routeActivity ?? 0, server.lastActivity ?? 0)) };
   if (server.state === 'starting' && reserved) return { status: 'starting', lastActivity: iso(server.lastActivity) };
-  return { status: 'stopped', lastActivity: iso(server.lastActivity ?? server.stoppedAt) };
+  return { status: 'stopped', lastActivity: iso(server.lastActivity ?? server.stoppedAt), ...(server.stopReason ? { stopReason: server.stopReason } : {}) };
 }
 
 /** The attendee's folder in an export: a readable name, then the id, which makes it unique. */

@@ -18,6 +18,8 @@ export interface DockerSpawnerOptions {
   socketPath?: string;
   /** The network servers join (the instance's sandbox network by default). */
   network?: DockerSandboxNetwork;
+  /** Most a server may write to its own disk, in MiB (0: no limit): a storage quota where the engine has one, and the largest file. */
+  diskMb?: number;
 }
 
 export function defaultNotebookCommand(baseUrl: string): string[] {
@@ -30,8 +32,11 @@ export function defaultNotebookCommand(baseUrl: string): string[] {
 export class DockerSpawner implements Spawner {
   private readonly docker: Docker;
   private readonly network: DockerSandboxNetwork;
+  /** Whether the engine takes `--storage-opt size=` (overlay2 on xfs with pquota); learnt from the first start. */
+  private storageQuota: boolean;
 
   constructor(private readonly options: DockerSpawnerOptions) {
+    this.storageQuota = (options.diskMb ?? 0) > 0;
     this.docker = options.socketPath ? new Docker({ socketPath: options.socketPath }) : new Docker();
     this.network = options.network ?? new DockerSandboxNetwork(options.instance, options.socketPath);
   }
@@ -49,7 +54,7 @@ export class DockerSpawner implements Spawner {
     await this.network.ensure();
     try {
       if (spec.home) await this.docker.createVolume({ Name: spec.home.name, Labels: spec.home.labels });
-      container = await this.docker.createContainer(this.containerSpec(spec));
+      container = await this.createContainer(spec);
     } catch (error) {
       if (statusCodeOf(error) === 404) {
         throw new LauncherError(503, 'image-missing', `The notebook image "${spec.image}" is not on this Docker engine. The operator can build it with "bash images/build-base.sh ${spec.image}" (npm start does this for the default image).`, { cause: error });
@@ -86,7 +91,21 @@ export class DockerSpawner implements Spawner {
     }
   }
 
-  private containerSpec(spec: ServerSpec): Docker.ContainerCreateOptions {
+  /** Creates with a storage quota while the engine takes one; on ext4 it refuses, and the disk watcher is the limit. */
+  private async createContainer(spec: ServerSpec): Promise<Docker.Container> {
+    if (!this.storageQuota) return this.docker.createContainer(this.containerSpec(spec));
+    try {
+      return await this.docker.createContainer(this.containerSpec(spec, true));
+    } catch (error) {
+      if (!/storage-?opt|quota|backing filesystem/i.test((error as Error).message)) throw error;
+      this.storageQuota = false;
+      this.options.logger.info({ err: (error as Error).message }, 'the Docker engine has no storage quota: server disk use is measured instead');
+      return this.docker.createContainer(this.containerSpec(spec));
+    }
+  }
+
+  private containerSpec(spec: ServerSpec, storageQuota = false): Docker.ContainerCreateOptions {
+    const diskBytes = (this.options.diskMb ?? 0) * 1024 * 1024;
     return {
       name: containerName(this.options.instance, spec.id),
       Image: spec.image,
@@ -102,6 +121,8 @@ export class DockerSpawner implements Spawner {
         MemorySwap: spec.limits.memoryMb * 1024 * 1024,
         NanoCpus: Math.round(spec.limits.cpus * 1e9),
         PidsLimit: spec.limits.pids,
+        ...(diskBytes > 0 ? { Ulimits: [{ Name: 'fsize', Soft: diskBytes, Hard: diskBytes }] } : {}),
+        ...(storageQuota ? { StorageOpt: { size: `${this.options.diskMb}m` } } : {}),
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
         ...(spec.home ? { Mounts: [{ Type: 'volume' as const, Source: spec.home.name, Target: notebookHomeDir }] } : {}),

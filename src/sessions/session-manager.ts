@@ -173,5 +173,6 @@ export function describeEndReason(reason: EndReason): string {
     case 'max-age': return 'it reached its maximum lifetime';
     case 'deleted': return 'its owner shut it down';
     case 'server-gone': return 'the notebook server stopped unexpectedly';
+    case 'disk-limit': return 'it wrote more to its disk than the limit for each server (server.diskMb)';
   }
 }

@@ -1,6 +1,6 @@
 import type { ServerOwner } from '../proxy/route-store.js';
 
-export type EndReason = 'idle' | 'max-age' | 'deleted' | 'server-gone';
+export type EndReason = 'idle' | 'max-age' | 'deleted' | 'server-gone' | 'disk-limit';
 
 export interface SessionRecord {
   id: string;

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { ensureAptPackages, ensureBaseImage, ensureDockerEngine, log, type AptRequirement } from './host.js';
+import { ensureBuildLimits } from './build-limits.js';
 import { ensureSandbox } from './sandbox.js';
 import { ensureServiceUser } from './service-user.js';
 
@@ -20,6 +21,7 @@ async function setUpHost(mode: Mode): Promise<void> {
   await ensureDockerEngine();
   await ensureBaseImage(config.image);
   await ensureSandbox(config);
+  await ensureBuildLimits(config);
   ensureServiceUser({ user: config.runAsUser, dataDir: config.dataDir, log });
   log(`host ready for ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

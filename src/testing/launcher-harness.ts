@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -68,6 +68,26 @@ export async function removeSandboxOf(instance: string): Promise<void> {
   if (process.getuid?.() === 0) await removeFirewall(sandboxBridgeName(instance));
 }
 
+/** Removes the (empty) build slot cgroups a launcher of this instance made (cgroupfs driver, v1 or v2). */
+export function removeBuildCgroupsOf(instance: string): void {
+  for (const base of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/cpu', '/sys/fs/cgroup/memory', '/sys/fs/cgroup']) {
+    const dir = join(base, 'nblaunch-builds', instance);
+    let slots: string[] = [];
+    try {
+      slots = readdirSync(dir).filter((name) => name.startsWith('slot-'));
+    } catch {
+      continue;
+    }
+    for (const slot of [...slots.map((name) => join(dir, name)), dir]) {
+      try {
+        rmdirSync(slot);
+      } catch {
+        // Still in use or not ours to remove: left as it is.
+      }
+    }
+  }
+}
+
 /** A TCP port free on loopback right now, for a launcher that must know its port before it starts. */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -127,6 +147,7 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
       await current.launcher.close().catch(() => undefined);
       removeContainersOf(current.config.instance);
       removeVolumesOf(current.config.instance);
+      removeBuildCgroupsOf(current.config.instance);
       await removeSandboxOf(current.config.instance);
       rmSync(dataDir, { recursive: true, force: true });
     },

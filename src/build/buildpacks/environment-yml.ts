@@ -49,9 +49,10 @@ function pipEntry(config: ConfigFiles, entry: string): { args: string[]; needsRe
 
 /** Reads and checks environment.yml; throws its 422 for what cannot be built without conda. */
 export async function readCondaEnvironment(config: ConfigFiles): Promise<CondaEnvironment> {
+  const text = await config.read(fileName);
   let document: unknown;
   try {
-    document = parseYaml(await config.read(fileName));
+    document = parseYaml(text);
   } catch (error) {
     throw refuse(config, `it is not valid YAML (${(error as Error).message.split('\n')[0]}).`);
   }

@@ -5,6 +5,8 @@ export const postBuildBuildpack: Buildpack = {
   name: 'post-build',
   async detect(config) {
     if (!config.has('postBuild')) return null;
+    // Read once so a link leaving the repo is refused here with its name, not met later in the build.
+    await config.read('postBuild');
     return [`postBuild: ./${config.path('postBuild')} runs as jovyan, last (it needs a #! line)`];
   },
   async render(config) {

@@ -9,6 +9,8 @@ export const startBuildpack: Buildpack = {
   name: 'start',
   async detect(config) {
     if (!config.has('start')) return null;
+    // Read once so a link leaving the repo is refused here with its name, not met later in the build.
+    await config.read('start');
     return [`start: ${config.path('start')} wraps the server command; it must end with exec "$@"`];
   },
   async render(config) {

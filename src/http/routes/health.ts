@@ -19,18 +19,24 @@ function networkCheck(status: NetworkCheck): { ok: boolean; message?: string; vi
 }
 
 /**
- * `GET /health`: 200 when Docker and Redis answer and the notebook network is fenced in, 503
- * naming the failing check otherwise (the network's message says what is missing and how to fix it).
+ * `GET /health`: 200 when Docker and Redis answer, the notebook network is fenced in and builds
+ * have their limits; 503 naming the failing check otherwise (its message says what is missing
+ * and how to fix it).
  */
 export function healthRoutes(deps: AppDeps): Router {
   const router = new Router();
   router.get('/health', async (ctx) => {
-    const [docker, redis] = await Promise.all([
+    const [docker, redis, builds] = await Promise.all([
       check(() => deps.spawner.ping()),
       check(() => deps.redis.ping()),
+      // Builds without their process and disk limits are refused: say so here too.
+      check(async () => {
+        const problem = await deps.builder.limitsProblem();
+        if (problem !== null) throw new Error(problem);
+      }),
     ]);
     const network = deps.network ? networkCheck(deps.network.status) : undefined;
-    const checks = { docker, redis, ...(network ? { network } : {}) };
+    const checks = { docker, redis, builds, ...(network ? { network } : {}) };
     const failing = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
     ctx.status = failing.length === 0 ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');

@@ -24,6 +24,8 @@ const serverNotes = {
   stopped: 'Your server is stopped (it stops when you leave it for a while); opening it starts it again with your files as you left them.',
 };
 
+const diskLimitNote = 'Your server was stopped because it wrote more to its disk than the limit for each server. The files in your home folder are kept; what was written elsewhere (such as /tmp) is gone. Opening it starts it again: keep large downloads and outputs small.';
+
 export function html(ctx: Context, template: string, workshop: Workshop, values: Record<string, string> = {}): void {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
@@ -53,8 +55,10 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
     const workshop = await openWorkshop(ctx);
     const signedIn = await currentAttendee(ctx, stores, workshop.slug);
     if (signedIn) {
-      const status = (await deps.workshopServers.statuses(workshop.slug)).get(signedIn.attendee.id)?.status ?? 'never-started';
-      html(ctx, 'workshop-attendee', workshop, { name: signedIn.attendee.name, csrf: signedIn.session.csrfToken, serverNote: serverNotes[status] });
+      const info = (await deps.workshopServers.statuses(workshop.slug)).get(signedIn.attendee.id);
+      const status = info?.status ?? 'never-started';
+      const note = status === 'stopped' && info?.stopReason === 'disk-limit' ? diskLimitNote : serverNotes[status];
+      html(ctx, 'workshop-attendee', workshop, { name: signedIn.attendee.name, csrf: signedIn.session.csrfToken, serverNote: note });
       return;
     }
     if ((await workshops.status(workshop.slug)).mode === 'registered') {
