@@ -111,7 +111,9 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
   const persistentStore = new RedisPersistentServerStore(redis, config.instance);
-  const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
+  const homeVolumes = options.volumes ?? new DockerHomeVolumes({
+    instance: config.instance, helperImage: config.image, logger, exportTimeoutMs: config.workshops.exportTimeoutSeconds * 1000,
+  });
   const workshopImages = new BuiltWorkshopImages({ config, builder, imageUsage, logger });
   persistent = new PersistentServers({
     config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,

@@ -161,6 +161,8 @@ export const configSchema = z.strictObject({
       .describe('How long before a workshop\'s start time its image is built and its servers are warmed (started for registered attendees, or pooled while the link is anonymous).'),
     warmServers: z.coerce.number().int().min(0).max(1000).default(30)
       .describe('Servers a new workshop warms by default (organizers can change it per workshop). Never more than the free capacity.'),
+    exportTimeoutSeconds: seconds().default(1800)
+      .describe('Longest an export of attendees\' files (a tar.gz download) may take; then it is stopped and the download fails rather than ending incomplete.'),
   }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)
