@@ -8,6 +8,8 @@ import { createApp, createServerOriginApp } from './http/app.js';
 import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
 import type { AppDeps } from './http/context.js';
 import { serveOnOwnHost, upgradeOnOwnHost } from './http/server-host.js';
+import { ConnectionGuard, connectionLimits } from './http/connection-guard.js';
+import { openFilesLimit } from './http/open-files-limit.js';
 import { forwardFailureResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
@@ -165,7 +167,17 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const onUpgrade = config.serverOrigin
     ? byOrigin(config, { main: refuseUpgrade, server: upgradeOnOwnHost(config, upgradeHandler(deps, forwarder)) })
     : upgradeHandler(deps, forwarder);
-  const server = createServer(onRequest);
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutSeconds * 1000,
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    connectionsCheckingInterval: Math.min(30_000, config.http.headersTimeoutSeconds * 250),
+  }, onRequest);
+  server.keepAliveTimeout = config.http.keepAliveTimeoutSeconds * 1000;
+  const limits = connectionLimits(config, openFilesLimit());
+  new ConnectionGuard(limits, logger).attach(server);
+  if (limits.maxConnections > limits.fdSafe) {
+    logger.warn({ maxConnections: limits.maxConnections, openFilesLimit: openFilesLimit() }, 'http.maxConnections is close to the open-files limit: a flood of connections could leave none for Redis, Docker and git; raise the limit (LimitNOFILE, ulimit -n)');
+  }
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket, head) => {
     upgraded.add(socket);

@@ -64,6 +64,18 @@ export const configSchema = z.strictObject({
     .describe('Log level.'),
   trustProxy: z.stringbool().or(z.boolean()).default(false)
     .describe('Trust X-Forwarded-For/-Proto from a reverse proxy in front of the launcher.'),
+  http: z.strictObject({
+    maxConnections: z.coerce.number().int().min(0).default(0)
+      .describe('Most client connections open at once; more are closed as they arrive. 0: from the open-files limit (ulimit -n), half of it after 256 kept for the rest, since each proxied connection also holds one to its server.'),
+    maxConnectionsPerAddress: z.coerce.number().int().min(0).default(1500)
+      .describe('Most connections one client address (an IPv6 /64) may hold open; more are closed as they arrive. Enough for a room of 100 behind one NAT address. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 (no limit) and limit clients in the proxy.'),
+    headersTimeoutSeconds: seconds().default(20)
+      .describe('A connection must send a whole request head within this, or it is closed (a connection that sends nothing too).'),
+    requestTimeoutSeconds: seconds().default(300)
+      .describe('Longest a client may take to send a whole request (head and body).'),
+    keepAliveTimeoutSeconds: seconds().default(5)
+      .describe('An idle kept-alive connection is closed after this.'),
+  }).prefault({}),
   server: z.strictObject({
     memoryMb: z.coerce.number().int().min(64).default(1024)
       .describe('Memory limit of each notebook server, in MiB.'),
