@@ -105,6 +105,8 @@ export const configSchema = z.strictObject({
   git: z.strictObject({
     allowHttpHosts: hostList.default([])
       .describe('Hosts (host or host:port) whose repos may be cloned over plain http, e.g. a loopback test server. Comma-separated in the environment.'),
+    allowPrivateHosts: hostList.default([])
+      .describe('Hosts (host or host:port) that may resolve to loopback, private or link-local addresses, e.g. an internal GitLab. Any other repo host must resolve to public addresses only (hosts in allowHttpHosts are allowed too). Comma-separated in the environment.'),
     cloneTimeoutSeconds: seconds().default(120)
       .describe('Longest a ref lookup or clone may take.'),
     maxCloneMb: z.coerce.number().int().min(1).default(500)

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /** An address as bytes: 4 for IPv4, 16 for IPv6. */
 export type IpBytes = Uint8Array;
@@ -53,13 +53,9 @@ export function parseIpv6(text: string): IpBytes | null {
   return bytes;
 }
 
-/** Either kind; IPv4 only in its plain dotted form when `strictIpv4` (what a socket reports). */
+/** Either kind, IPv4 in any inet_aton form. */
 export function parseIp(text: string): IpBytes | null {
   return parseIpv6(text) ?? parseIpv4(text);
-}
-
-export function isIpLiteral(text: string): boolean {
-  return isIPv4(text) || isIPv6(text.replace(/^\[(.*)\]$/, '$1'));
 }
 
 /** The IPv4 address an IPv6 one carries (mapped, compatible, NAT64), or null. */

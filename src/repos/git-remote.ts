@@ -5,6 +5,7 @@ import type { SimpleGit } from 'simple-git';
 import type { Config } from '../config/schema.js';
 import { LauncherError } from '../errors/launcher-error.js';
 import { displayUrl, gitFailure, gitTimeout, isGitKilled, refNotFound } from './git-failures.js';
+import { egressTarget, type Resolver } from './egress-policy.js';
 import { hardenedGit } from './hardened-git.js';
 import { fullShaPattern, lsRemotePatterns, parseLsRemote, pickCommit, shortShaPattern } from './remote-refs.js';
 import { RefCache } from './ref-cache.js';
@@ -22,6 +23,10 @@ export interface GitRemoteOptions {
   allowHttpHosts?: string[];
   /** Keep the checkout's .git folder (default: removed, the builder needs only the files). */
   keepGitDir?: boolean;
+  /** Hosts that may be on loopback or private addresses (besides allowHttpHosts). */
+  allowPrivateHosts?: string[];
+  /** Name to addresses (tests); the system's resolver by default. */
+  resolveHost?: Resolver;
 }
 
 export function gitRemoteOptionsFromConfig(config: Pick<Config, 'git'>, workDir?: string): GitRemoteOptions {
@@ -30,11 +35,13 @@ export function gitRemoteOptionsFromConfig(config: Pick<Config, 'git'>, workDir?
     maxCloneBytes: config.git.maxCloneMb * 1024 * 1024,
     refCacheMs: config.git.refCacheSeconds * 1000,
     allowHttpHosts: config.git.allowHttpHosts,
+    allowPrivateHosts: config.git.allowPrivateHosts,
     ...(workDir === undefined ? {} : { workDir }),
   };
 }
 
 type GitAt = (baseDir: string) => SimpleGit;
+type GitWork<T> = (gitAt: GitAt, url: string) => Promise<T>;
 
 /** Talks to remote repositories: ref to commit SHA (`ls-remote`), and checkouts at a SHA. */
 export class GitRemote {
@@ -54,13 +61,13 @@ export class GitRemote {
     this.checkUrl(cloneUrl);
     assertSafeRef(ref);
     if (fullShaPattern.test(ref.toLowerCase())) return ref.toLowerCase();
-    return this.refs.get(cloneUrl, ref, () => this.withDeadline(cloneUrl, async (gitAt) => {
+    return this.refs.get(cloneUrl, ref, () => this.withDeadline(cloneUrl, async (gitAt, url) => {
       await this.ensureWorkDir();
-      const listing = await gitAt(this.workDir).listRemote(['--', cloneUrl, ...lsRemotePatterns(ref)]);
+      const listing = await gitAt(this.workDir).listRemote(['--', url, ...lsRemotePatterns(ref)]);
       const sha = pickCommit(parseLsRemote(listing), ref);
       if (sha) return sha;
-      if (shortShaPattern.test(ref)) return this.findCommitByPrefix(gitAt, cloneUrl, ref.toLowerCase());
-      throw refNotFound(cloneUrl, ref);
+      if (shortShaPattern.test(ref)) return this.findCommitByPrefix(gitAt, url, ref.toLowerCase());
+      throw refNotFound(url, ref);
     }));
   }
 
@@ -72,11 +79,11 @@ export class GitRemote {
     await this.ensureWorkDir();
     const dir = await mkdtemp(path.join(this.workDir, 'nblaunch-checkout-'));
     try {
-      await this.withDeadline(cloneUrl, async (gitAt) => {
+      await this.withDeadline(cloneUrl, async (gitAt, url) => {
         const git = gitAt(dir);
         await git.raw(['init', '--quiet']);
-        await this.fetchCommit(git, cloneUrl, sha);
-        await this.assertTreeFits(git, cloneUrl, sha);
+        await this.fetchCommit(git, url, sha);
+        await this.assertTreeFits(git, url, sha);
         await git.raw(['checkout', '--quiet', '--detach', sha, '--']);
       });
       if (!this.options.keepGitDir) await removeDir(path.join(dir, '.git'));
@@ -92,19 +99,27 @@ export class GitRemote {
     await mkdir(this.workDir, { recursive: true });
   }
 
-  private checkUrl(cloneUrl: string): void {
-    if (this.options.allowHttpHosts) assertSafeCloneUrl(cloneUrl, this.options.allowHttpHosts);
-    else assertCloneUrlShape(cloneUrl);
+  private checkUrl(cloneUrl: string): URL {
+    return this.options.allowHttpHosts ? assertSafeCloneUrl(cloneUrl, this.options.allowHttpHosts) : assertCloneUrlShape(cloneUrl);
   }
 
-  /** One deadline for a whole operation: every git call in it is killed when it passes. */
-  private async withDeadline<T>(url: string, work: (gitAt: GitAt) => Promise<T>): Promise<T> {
+  /**
+   * One deadline for a whole operation: every git call in it is killed when it passes. The
+   * egress check runs first, each time: git gets the URL as it was checked, pinned to the
+   * addresses that were approved.
+   */
+  private async withDeadline<T>(cloneUrl: string, work: GitWork<T>): Promise<T> {
+    const target = await egressTarget(this.checkUrl(cloneUrl), {
+      allowedHosts: [...(this.options.allowHttpHosts ?? []), ...(this.options.allowPrivateHosts ?? [])],
+      ...(this.options.resolveHost ? { resolve: this.options.resolveHost } : {}),
+    });
+    const url = target.url;
     const timeoutMs = this.options.cloneTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const gitAt: GitAt = (baseDir) => hardenedGit({ baseDir, remoteUrl: url, inactivityTimeoutMs: timeoutMs, signal: controller.signal });
+    const gitAt: GitAt = (baseDir) => hardenedGit({ baseDir, remoteUrl: url, inactivityTimeoutMs: timeoutMs, signal: controller.signal, pins: target.pins });
     try {
-      return await work(gitAt);
+      return await work(gitAt, url);
     } catch (error) {
       throw controller.signal.aborted ? gitTimeout(url, timeoutMs, error) : gitFailure(error, url, timeoutMs);
     } finally {

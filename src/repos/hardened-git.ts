@@ -19,6 +19,8 @@ export interface HardenedGitOptions {
   inactivityTimeoutMs: number;
   /** Kills git when aborted (the caller's overall deadline). */
   signal: AbortSignal;
+  /** curl's `host:port:addresses` entries: the addresses the egress check approved, so DNS cannot answer otherwise later. */
+  pins?: readonly string[];
 }
 
 export function hardenedGit(options: HardenedGitOptions): SimpleGit {
@@ -34,6 +36,9 @@ export function hardenedGit(options: HardenedGitOptions): SimpleGit {
     'http.lowSpeedLimit=1',
     `http.lowSpeedTime=${lowSpeedSeconds}`,
     'advice.detachedHead=false',
+    // A redirect would lead curl to a host nobody checked (the egress policy sees only the first).
+    'http.followRedirects=false',
+    ...(options.pins ?? []).map((pin) => `http.curloptResolve=${pin}`),
   ];
   const env: Record<string, string> = { LC_ALL: 'C', ...hardeningEnv };
   for (const key of passThroughEnv) {
