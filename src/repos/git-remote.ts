@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SimpleGit } from 'simple-git';
@@ -82,14 +82,15 @@ export class GitRemote {
       await this.withDeadline(cloneUrl, async (gitAt, url) => {
         const git = gitAt(dir);
         await git.raw(['init', '--quiet']);
-        await this.fetchCommit(git, url, sha);
+        await this.fetchCommit(git, url, sha, path.join(dir, '.git'));
         await this.assertTreeFits(git, url, sha);
         await git.raw(['checkout', '--quiet', '--detach', sha, '--']);
       });
       if (!this.options.keepGitDir) await removeDir(path.join(dir, '.git'));
     } catch (error) {
+      const tooLarge = await this.downloadPassedLimit(path.join(dir, '.git'));
       await removeDir(dir);
-      throw error;
+      throw tooLarge ? this.downloadTooLarge(cloneUrl) : error;
     }
     let removal: Promise<void> | undefined;
     return { dir, sha, remove: () => (removal ??= removeDir(dir)) };
@@ -117,7 +118,9 @@ export class GitRemote {
     const timeoutMs = this.options.cloneTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const gitAt: GitAt = (baseDir) => hardenedGit({ baseDir, remoteUrl: url, inactivityTimeoutMs: timeoutMs, signal: controller.signal, pins: target.pins });
+    const gitAt: GitAt = (baseDir) => hardenedGit({
+      baseDir, remoteUrl: url, inactivityTimeoutMs: timeoutMs, signal: controller.signal, pins: target.pins, maxFileBytes: this.options.maxCloneBytes,
+    });
     try {
       return await work(gitAt, url);
     } catch (error) {
@@ -134,7 +137,11 @@ export class GitRemote {
       const git = gitAt(dir);
       await git.raw(['init', '--quiet', '--bare']);
       // Without blobs the history is small; servers that cannot filter send everything (git warns and goes on).
-      await git.raw(['fetch', '--quiet', '--filter=blob:none', '--no-tags', '--', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
+      try {
+        await git.raw(['fetch', '--quiet', '--filter=blob:none', '--no-tags', '--', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
+      } catch (error) {
+        throw (await this.downloadPassedLimit(dir)) ? this.downloadTooLarge(url) : error;
+      }
       try {
         return (await git.raw(['rev-parse', '--verify', `${prefix}^{commit}`])).trim();
       } catch (error) {
@@ -150,11 +157,12 @@ export class GitRemote {
     }
   }
 
-  private async fetchCommit(git: SimpleGit, url: string, sha: string): Promise<void> {
+  private async fetchCommit(git: SimpleGit, url: string, sha: string, gitDir: string): Promise<void> {
     try {
       await git.raw(['fetch', '--quiet', '--depth', '1', '--no-tags', '--', url, sha]);
       return;
     } catch (error) {
+      if (await this.downloadPassedLimit(gitDir)) throw this.downloadTooLarge(url);
       const failure = gitFailure(error, url, this.options.cloneTimeoutMs);
       if (failure.reason !== 'git-failed') throw failure;
     }
@@ -162,6 +170,21 @@ export class GitRemote {
     await git.raw(['fetch', '--quiet', '--no-tags', '--', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']);
     const type = await git.raw(['cat-file', '-t', sha]).catch(() => '');
     if (type.trim() !== 'commit') throw refNotFound(url, sha);
+  }
+
+  /** Whether a pack file reached maxCloneBytes: git's file size limit (RLIMIT_FSIZE) cut the download there. */
+  private async downloadPassedLimit(gitDir: string): Promise<boolean> {
+    const packDir = path.join(gitDir, 'objects', 'pack');
+    const names = await readdir(packDir).catch(() => [] as string[]);
+    const sizes = await Promise.all(names.map((name) => stat(path.join(packDir, name)).then((info) => info.size, () => 0)));
+    return sizes.some((size) => size >= this.options.maxCloneBytes);
+  }
+
+  private downloadTooLarge(url: string): LauncherError {
+    const mib = (this.options.maxCloneBytes / 1024 / 1024).toFixed(1);
+    return new LauncherError(413, 'repo-too-large',
+      `The download of ${displayUrl(url)} passed the ${mib} MiB this launcher accepts (git.maxCloneMb) and was stopped. Launch a smaller repository, or ask the operator to raise git.maxCloneMb.`,
+      { details: { maxBytes: this.options.maxCloneBytes } });
   }
 
   /** Sums the commit's file sizes before anything is written out, so a huge repo never lands on disk. */

@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { simpleGit, type SimpleGit } from 'simple-git';
+
+const sizeLimitedGit = fileURLToPath(new URL('./git-size-limited.sh', import.meta.url));
 
 /** What every git call gets, whoever asked for it. */
 const hardeningEnv = {
@@ -21,6 +24,8 @@ export interface HardenedGitOptions {
   signal: AbortSignal;
   /** curl's `host:port:addresses` entries: the addresses the egress check approved, so DNS cannot answer otherwise later. */
   pins?: readonly string[];
+  /** No file git writes may grow past this (RLIMIT_FSIZE): with unpackLimit=1 the whole download is one pack file. */
+  maxFileBytes?: number;
 }
 
 export function hardenedGit(options: HardenedGitOptions): SimpleGit {
@@ -39,14 +44,19 @@ export function hardenedGit(options: HardenedGitOptions): SimpleGit {
     // A redirect would lead curl to a host nobody checked (the egress policy sees only the first).
     'http.followRedirects=false',
     ...(options.pins ?? []).map((pin) => `http.curloptResolve=${pin}`),
+    // Every object fetched lands in one pack file (never loose files), so the file size limit is the download's.
+    'fetch.unpackLimit=1',
+    'transfer.unpackLimit=1',
   ];
   const env: Record<string, string> = { LC_ALL: 'C', ...hardeningEnv };
   for (const key of passThroughEnv) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
+  if (options.maxFileBytes !== undefined) env.NBLAUNCH_GIT_MAX_FILE_BYTES = String(options.maxFileBytes);
   return simpleGit({
     baseDir: options.baseDir,
+    ...(options.maxFileBytes !== undefined ? { binary: sizeLimitedGit } : {}),
     config,
     abort: options.signal,
     timeout: { block: options.inactivityTimeoutMs },
