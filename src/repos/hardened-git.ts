@@ -62,8 +62,9 @@ export function hardenedGit(options: HardenedGitOptions): SimpleGit {
     timeout: { block: options.inactivityTimeoutMs },
     allowEnvironment: Object.keys(hardeningEnv),
     // simple-git's guards stay on for everything else (upload-pack, ext transports, config
-    // paths, ...). These three are needed only for the hardening values above, which are
+    // paths, ...). These four are needed only for the hardening values above and our own
+    // wrapper script as the binary (its install path may hold any character), which are
     // ours: user input reaches git only as a checked URL or ref after `--`.
-    unsafe: { allowUnsafeProtocolOverride: true, allowUnsafeHooksPath: true, allowUnsafeAskPass: true },
+    unsafe: { allowUnsafeProtocolOverride: true, allowUnsafeHooksPath: true, allowUnsafeAskPass: true, allowUnsafeCustomBinary: true },
   }).env(env);
 }
