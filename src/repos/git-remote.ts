@@ -5,7 +5,7 @@ import type { SimpleGit } from 'simple-git';
 import type { Config } from '../config/schema.js';
 import { LauncherError } from '../errors/launcher-error.js';
 import { displayUrl, gitFailure, gitTimeout, isGitKilled, refNotFound } from './git-failures.js';
-import { egressTarget, type Resolver } from './egress-policy.js';
+import { egressTarget } from './egress-policy.js';
 import { hardenedGit } from './hardened-git.js';
 import { fullShaPattern, lsRemotePatterns, parseLsRemote, pickCommit, shortShaPattern } from './remote-refs.js';
 import { RefCache } from './ref-cache.js';
@@ -25,8 +25,6 @@ export interface GitRemoteOptions {
   keepGitDir?: boolean;
   /** Hosts that may be on loopback or private addresses (besides allowHttpHosts). */
   allowPrivateHosts?: string[];
-  /** Name to addresses (tests); the system's resolver by default. */
-  resolveHost?: Resolver;
 }
 
 export function gitRemoteOptionsFromConfig(config: Pick<Config, 'git'>, workDir?: string): GitRemoteOptions {
@@ -112,7 +110,6 @@ export class GitRemote {
   private async withDeadline<T>(cloneUrl: string, work: GitWork<T>): Promise<T> {
     const target = await egressTarget(this.checkUrl(cloneUrl), {
       allowedHosts: [...(this.options.allowHttpHosts ?? []), ...(this.options.allowPrivateHosts ?? [])],
-      ...(this.options.resolveHost ? { resolve: this.options.resolveHost } : {}),
     });
     const url = target.url;
     const timeoutMs = this.options.cloneTimeoutMs;
