@@ -9,6 +9,8 @@ import { createApp, createServerOriginApp } from './http/app.js';
 import { byOrigin, sameOriginWarning } from './http/origin-dispatch.js';
 import type { AppDeps } from './http/context.js';
 import { serveOnOwnHost, upgradeOnOwnHost } from './http/server-host.js';
+import { ConnectionGuard, connectionLimits } from './http/connection-guard.js';
+import { openFilesLimit } from './http/open-files-limit.js';
 import { forwardFailureResponder, refuseUpgrade, upgradeHandler } from './http/routes/server-proxy.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { ActivityRecorder } from './proxy/activity-recorder.js';
@@ -162,7 +164,9 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
   const persistentStore = new RedisPersistentServerStore(redis, config.instance);
-  const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
+  const homeVolumes = options.volumes ?? new DockerHomeVolumes({
+    instance: config.instance, helperImage: config.image, logger, exportTimeoutMs: config.workshops.exportTimeoutSeconds * 1000,
+  });
   const workshopImages = new BuiltWorkshopImages({ config, builder, imageUsage, logger });
   persistent = new PersistentServers({
     config, store: persistentStore, workshops: workshopStores.workshops, sessions, routes, spawner, starter, activity, pools, logger,
@@ -197,7 +201,17 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
   // The server listens first: without a publicUrl the launcher's and the servers' addresses carry its port.
-  const server = createServer();
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutSeconds * 1000,
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    connectionsCheckingInterval: Math.min(30_000, config.http.headersTimeoutSeconds * 250),
+  });
+  server.keepAliveTimeout = config.http.keepAliveTimeoutSeconds * 1000;
+  const limits = connectionLimits(config, openFilesLimit());
+  new ConnectionGuard(limits, logger).attach(server);
+  if (limits.maxConnections > limits.fdSafe) {
+    logger.warn({ maxConnections: limits.maxConnections, openFilesLimit: openFilesLimit() }, 'http.maxConnections is close to the open-files limit: a flood of connections could leave none for Redis, Docker and git; raise the limit (LimitNOFILE, ulimit -n)');
+  }
   const upgraded = new Set<Duplex>();
   let port: number;
   try {

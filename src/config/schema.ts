@@ -74,6 +74,18 @@ export const configSchema = z.strictObject({
     .describe('Log level.'),
   trustProxy: z.stringbool().or(z.boolean()).default(false)
     .describe('Trust X-Forwarded-For/-Proto from a reverse proxy in front of the launcher.'),
+  http: z.strictObject({
+    maxConnections: z.coerce.number().int().min(0).default(0)
+      .describe('Most client connections open at once; more are closed as they arrive. 0: from the open-files limit (ulimit -n), half of it after 256 kept for the rest, since each proxied connection also holds one to its server.'),
+    maxConnectionsPerAddress: z.coerce.number().int().min(0).default(1500)
+      .describe('Most connections one client address (an IPv6 /64) may hold open; more are closed as they arrive. Enough for a room of 100 behind one NAT address. Behind a reverse proxy every connection comes from the proxy: raise it, or 0 (no limit) and limit clients in the proxy.'),
+    headersTimeoutSeconds: seconds().default(20)
+      .describe('A connection must send a whole request head within this, or it is closed (a connection that sends nothing too).'),
+    requestTimeoutSeconds: seconds().default(300)
+      .describe('Longest a client may take to send a whole request (head and body).'),
+    keepAliveTimeoutSeconds: seconds().default(5)
+      .describe('An idle kept-alive connection is closed after this.'),
+  }).prefault({}),
   server: z.strictObject({
     memoryMb: z.coerce.number().int().min(64).default(1024)
       .describe('Memory limit of each notebook server, in MiB.'),
@@ -107,6 +119,8 @@ export const configSchema = z.strictObject({
   git: z.strictObject({
     allowHttpHosts: hostList.default([])
       .describe('Hosts (host or host:port) whose repos may be cloned over plain http, e.g. a loopback test server. Comma-separated in the environment.'),
+    allowPrivateHosts: hostList.default([])
+      .describe('Hosts (host or host:port) that may resolve to loopback, private or link-local addresses, e.g. an internal GitLab. Any other repo host must resolve to public addresses only (hosts in allowHttpHosts are allowed too). Comma-separated in the environment.'),
     cloneTimeoutSeconds: seconds().default(120)
       .describe('Longest a ref lookup or clone may take.'),
     maxCloneMb: z.coerce.number().int().min(1).default(500)
@@ -187,6 +201,8 @@ export const configSchema = z.strictObject({
       .describe('How long before a workshop\'s start time its image is built and its servers are warmed (started for registered attendees, or pooled while the link is anonymous).'),
     warmServers: z.coerce.number().int().min(0).max(1000).default(30)
       .describe('Servers a new workshop warms by default (organizers can change it per workshop). Never more than the free capacity.'),
+    exportTimeoutSeconds: seconds().default(1800)
+      .describe('Longest an export of attendees\' files (a tar.gz download) may take; then it is stopped and the download fails rather than ending incomplete.'),
   }).prefault({}),
   reconcile: z.strictObject({
     intervalSeconds: seconds().default(60)

@@ -26,7 +26,8 @@ const workDirs: string[] = [];
 async function gitRemote(options: Partial<GitRemoteOptions> = {}): Promise<{ git: GitRemote; workDir: string }> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'nblaunch-git-remote-test-'));
   workDirs.push(workDir);
-  const git = new GitRemote({ cloneTimeoutMs: 20_000, maxCloneBytes: 10 * 1024 * 1024, refCacheMs: 0, workDir, ...options });
+  // The git servers of these tests are on loopback: allowed by name, as an operator allows a test server.
+  const git = new GitRemote({ cloneTimeoutMs: 20_000, maxCloneBytes: 10 * 1024 * 1024, refCacheMs: 0, workDir, allowPrivateHosts: ['127.0.0.1'], ...options });
   return { git, workDir };
 }
 

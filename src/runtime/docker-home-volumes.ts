@@ -13,6 +13,8 @@ export interface DockerHomeVolumesOptions {
   helperImage: string;
   logger: Logger;
   socketPath?: string;
+  /** Longest a whole archive may take: then the helper is killed and the stream ends with an error. */
+  exportTimeoutMs: number;
 }
 
 const archiveDir = '/export';
@@ -90,7 +92,8 @@ export class DockerHomeVolumes implements HomeVolumes {
       name: `nblaunch-${this.options.instance}-export-${randomBytes(6).toString('hex')}`,
       Image: this.options.helperImage,
       Entrypoint: [],
-      Cmd: ['tar', '-czf', '-', '.'],
+      // --sparse reads only a file's data (SEEK_HOLE), so a huge file of holes costs nothing to archive.
+      Cmd: ['tar', '--sparse', '-czf', '-', '.'],
       // Docker makes the working directory, so an archive of no volumes is an empty tar, not an error.
       WorkingDir: archiveDir,
       Labels: { [labelKeys.managed]: 'true', [labelKeys.instance]: this.options.instance, [labelKeys.role]: 'export' },
@@ -102,17 +105,32 @@ export class DockerHomeVolumes implements HomeVolumes {
         Mounts: entries.map((entry) => ({ Type: 'volume' as const, Source: entry.volume, Target: `${archiveDir}/${entry.folder}`, ReadOnly: true })),
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
-        Memory: 512 * 1024 * 1024,
-        PidsLimit: 64,
+        Memory: 256 * 1024 * 1024,
+        MemorySwap: 256 * 1024 * 1024,
+        NanoCpus: 1_000_000_000,
+        PidsLimit: 16,
       },
     }).catch((error: unknown) => {
       if (statusCodeOf(error) === 404) throw new LauncherError(503, 'image-missing', `The image "${this.options.helperImage}" that makes archives is not on this Docker engine.`, { cause: error });
       throw error;
     }));
-    const removeHelper = () => { container.remove({ force: true }).catch(() => undefined); };
     const demuxer = new StdoutDemuxer();
+    const timeoutMs = this.options.exportTimeoutMs;
+    const timer = setTimeout(() => {
+      this.options.logger.warn({ timeoutMs }, 'an archive took longer than workshops.exportTimeoutSeconds and was stopped');
+      // An error, not an end: the download fails visibly instead of looking like a whole archive.
+      demuxer.destroy(new LauncherError(504, 'export-timeout',
+        `The archive took longer than ${Math.round(timeoutMs / 1000)} s and was stopped, so the download is incomplete. Export fewer attendees at a time, or ask the operator to raise workshops.exportTimeoutSeconds.`));
+    }, timeoutMs);
+    let attached: NodeJS.ReadWriteStream & { destroy?: () => void } | undefined;
+    const removeHelper = () => {
+      clearTimeout(timer);
+      // The engine finishes a kill only once its copy of the helper's output is let go: close our end.
+      attached?.destroy?.();
+      container.remove({ force: true }).catch(() => undefined);
+    };
     try {
-      const attached = await container.attach({ stream: true, stdout: true, stderr: true });
+      attached = await container.attach({ stream: true, stdout: true, stderr: true });
       attached.pipe(demuxer, { end: false });
       attached.on('end', () => {
         // tar exits 1 when a file changed while it was read: the archive is still whole.

@@ -4,6 +4,7 @@ import { safePath } from '../../log/logger.js';
 import { parseSpec, specWithRef, type RepoSpec } from '../../repos/repo-spec.js';
 import { assertSpecAllowed } from '../../repos/spec-policy.js';
 import type { BuildEvent } from '../../build/build-events.js';
+import { checkBuildRate } from '../build-rate.js';
 import { clientIp, publicBaseUrl, type AppDeps } from '../context.js';
 import { openEventStream, type EventStream } from '../event-stream.js';
 import { renderPage } from '../pages.js';
@@ -36,17 +37,6 @@ export function targetPath(query: Record<string, string | string[] | undefined>)
   if (urlpath) return urlpath;
   const file = first('labpath') ?? first('filepath');
   return file ? `tree/${file}` : 'tree';
-}
-
-const hourMs = 3600_000;
-
-async function checkBuildRate(deps: AppDeps, ip: string): Promise<void> {
-  const limit = deps.config.policy.buildsPerIpPerHour;
-  if (limit === 0) return;
-  const { allowed, retryAfterMs } = await deps.rateLimiter.hit(`build:${ip}`, limit, hourMs);
-  if (!allowed) {
-    throw new LauncherError(429, 'build-rate-limit', `Your address has started ${limit} new image builds this hour, the most allowed. Try again in ${Math.ceil(retryAfterMs / 60_000)} minutes; repositories that are already built still launch.`);
-  }
 }
 
 async function streamLaunch(deps: AppDeps, ctx: Context, events: EventStream, provider: string, spec: string): Promise<void> {

@@ -4,7 +4,9 @@ import type { Context, Next } from 'koa';
 import { LauncherError } from '../../errors/launcher-error.js';
 import { parseSpec, specFromUrl } from '../../repos/repo-spec.js';
 import { assertSpecAllowed } from '../../repos/spec-policy.js';
-import { publicBaseUrl, type AppDeps } from '../context.js';
+import { checkBuildRate } from '../build-rate.js';
+import { clientIp, publicBaseUrl, type AppDeps } from '../context.js';
+import { DryRunGate } from '../dry-run-gate.js';
 import { escapeHtml } from '../pages.js';
 
 const badge = readFileSync(new URL('../../../web/badge.svg', import.meta.url));
@@ -48,12 +50,15 @@ export function reposApi(deps: AppDeps): Router {
 
 /** `GET /api/build-plan/<provider>/<spec>`: what a build would do, without building. */
 export function buildPlanApi(deps: AppDeps) {
+  const gate = new DryRunGate(deps.config.build.maxConcurrent);
   return async (ctx: Context, next: Next): Promise<void> => {
     const match = ctx.method === 'GET' ? buildPlanPath.exec(ctx.path) : null;
     if (!match) return next();
     const repo = parseSpec(match[1]!, match[2]!, deps.config);
     assertSpecAllowed(repo.provider, repo.spec, deps.config.policy);
-    const plan = await deps.builder.dryRun(repo);
+    // A dry run clones as a build does: the same per-address limit, and a bounded number at once.
+    await checkBuildRate(deps, clientIp(ctx));
+    const plan = await gate.run(() => deps.builder.dryRun(repo));
     ctx.body = {
       repo: repo.displayName,
       ref: repo.ref,
