@@ -1,4 +1,5 @@
 import { benchBuild } from './build.js';
+import { benchControls } from './controls.js';
 import { benchLaunch, type BenchOptions } from './launch.js';
 import { benchMemory } from './memory.js';
 import { benchProxy } from './proxy.js';
@@ -8,6 +9,7 @@ import { benchWorkshop } from './workshop.js';
 const benchmarks: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   launch: benchLaunch,
   build: benchBuild,
+  controls: benchControls,
   proxy: benchProxy,
   memory: benchMemory,
   rush: benchRush,
