@@ -33,6 +33,7 @@ import { connectRedis } from './store/redis-connection.js';
 import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import { redisWorkshopStores } from './store/redis-workshop-stores.js';
+import { organizerAuthorization } from './auth/organizer-bearer.js';
 import { ensureFirstOrganizerToken } from './auth/first-organizer-token.js';
 import { ServerAccess } from './auth/server-access.js';
 import { proxyFastPath } from './http/proxy-fast-path.js';
@@ -154,7 +155,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
     serverHandoffs,
     binder: { keepaliveMs: options.keepaliveMs ?? 25_000 },
   };
-  const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
+  const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder, isLauncherAuthorization: organizerAuthorization(workshopStores.organizerTokens) });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
   // With a server origin, requests are told apart by their Host: servers are served there only.
   const onRequest = config.serverOrigin

@@ -33,7 +33,7 @@ describe('workshops against the real launcher and Redis', () => {
   it('prints the first organizer token once, on the first start only', async () => {
     assert.equal(printed.length, 1);
     assert.match(printed[0]!, new RegExp(`Sign in as an organizer at ${harness.url}/organizer/sign-in`));
-    token = /^ {4}(\S{43})$/m.exec(printed[0]!)![1]!;
+    token = /^ {4}(nbo_\S{43})$/m.exec(printed[0]!)![1]!;
     secrets.push(token);
     assert.equal((await api('/api/organizer/me')).status, 200);
     await harness.restart();
