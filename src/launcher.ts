@@ -34,6 +34,9 @@ import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import { redisWorkshopStores } from './store/redis-workshop-stores.js';
 import { organizerAuthorization } from './auth/organizer-bearer.js';
+import { loadSecretKey, secretKeyPath } from './auth/secret-key-file.js';
+import { TokenSealer } from './auth/token-sealer.js';
+import { assertSameSecretKey } from './store/secret-key-check.js';
 import { ensureFirstOrganizerToken } from './auth/first-organizer-token.js';
 import { ServerAccess } from './auth/server-access.js';
 import { proxyFastPath } from './http/proxy-fast-path.js';
@@ -91,12 +94,18 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   await embedded?.start();
   const redis = await connectRedis(config.redisUrl || embedded!.url, logger);
   const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger });
-  const sessions = new RedisSessionStore(redis, config.instance);
+  const sealer = new TokenSealer(loadSecretKey(secretKeyPath(config)));
+  await assertSameSecretKey(redis, config.instance, sealer).catch(async (error: unknown) => {
+    redis.destroy();
+    await embedded?.stop();
+    throw error;
+  });
+  const sessions = new RedisSessionStore(redis, config.instance, sealer);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
   const activity = new ActivityRecorder(routeStore, logger, options.activityFlushMs);
   const starter = new ServerStarter({ spawner, config, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
-  const poolStore = new RedisPoolStore(redis, config.instance);
+  const poolStore = new RedisPoolStore(redis, config.instance, sealer);
   const builder = builderFromConfig(config, logger);
   const pools = new PoolManager({
     config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
@@ -111,7 +120,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools: launchPools });
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
-  const persistentStore = new RedisPersistentServerStore(redis, config.instance);
+  const persistentStore = new RedisPersistentServerStore(redis, config.instance, sealer);
   const homeVolumes = options.volumes ?? new DockerHomeVolumes({ instance: config.instance, helperImage: config.image, logger });
   const workshopImages = new BuiltWorkshopImages({ config, builder, imageUsage, logger });
   persistent = new PersistentServers({
@@ -140,7 +149,7 @@ export async function startLauncher(config: Config, options: LauncherOptions = {
   await routes.start((error) => logger.warn({ err: error.message }, 'could not reload the routes after a Redis reconnect'));
   await reconciler.reconcileOnce().catch((error: Error) => logger.error({ err: error.message }, 'start-up reconcile failed; will retry on the timer'));
 
-  const serverHandoffs = new RedisServerHandoffStore(redis, config.instance);
+  const serverHandoffs = new RedisServerHandoffStore(redis, config.instance, sealer);
   const deps: AppDeps = {
     config, manager, sessions, routes, spawner, redis, logger,
     builder,
