@@ -118,9 +118,12 @@ describe('Forwarder', () => {
   it('never passes an organizer token on through a WebSocket upgrade', async () => {
     for (const [authorization, reaches] of [[`Bearer ${newToken}`, undefined], [`Bearer ${olderToken}`, undefined], ['token jupyter-token', 'token jupyter-token']] as const) {
       const socket = new WebSocket(`ws://127.0.0.1:${port}/s/anon0002/api/events/subscribe`, { headers: { authorization } });
-      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-      assert.equal(upgradeHeaders.at(-1)!.authorization, reaches, authorization.split(' ')[0]);
-      socket.close();
+      try {
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        assert.equal(upgradeHeaders.at(-1)!.authorization, reaches, authorization.split(' ')[0]);
+      } finally {
+        socket.terminate();
+      }
     }
   });
 
