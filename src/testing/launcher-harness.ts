@@ -103,12 +103,13 @@ export async function bootLauncher(overrides: Overrides = {}, options: LauncherO
       settings = mergeOverrides(settings, extra);
       current = await boot();
     },
-    containers: () => dockerContainersOf(instance),
-    volumes: () => dockerVolumesOf(instance),
+    // The instance as configured: a test may name its own.
+    containers: () => dockerContainersOf(current.config.instance),
+    volumes: () => dockerVolumesOf(current.config.instance),
     async cleanup() {
       await current.launcher.close().catch(() => undefined);
-      removeContainersOf(instance);
-      removeVolumesOf(instance);
+      removeContainersOf(current.config.instance);
+      removeVolumesOf(current.config.instance);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
