@@ -7,6 +7,7 @@ import { expect, test } from './fixtures.js';
 import { AttendeeWorkshopPage } from './pages/attendee-workshop-page.js';
 import { MessagePage } from './pages/message-page.js';
 import { NotebookTreePage } from './pages/notebook-tree-page.js';
+import { WorkshopJoinPage } from './pages/workshop-join-page.js';
 import { WorkshopSignInPage } from './pages/workshop-sign-in-page.js';
 import { localInputValue, OrganizerDashboardPage, OrganizerSignInPage, WorkshopDashboardPage, type WorkshopFields } from './pages/organizer-dashboard-page.js';
 
@@ -350,6 +351,55 @@ it.describe('signing in with the workshop code', () => {
       await signIn.signIn(code.toLowerCase(), 'CY@example.org');
       await expect(attendee).toHaveURL(new RegExp(`/w/${slug}$`));
       await expect(new AttendeeWorkshopPage(attendee).signedInAs).toContainText('Cy Doe');
+      await expect(workshop.attendeeClaimed('cy@example.org')).toBeVisible();
+
+      // Someone else in the room with the code and Cy's email: refused, and Cy stays signed in.
+      const other = await browser.newContext({ baseURL: e2eLauncher.url });
+      try {
+        const impostor = await other.newPage();
+        await impostor.goto(`/w/${slug}/sign-in`);
+        const impostorSignIn = new WorkshopSignInPage(impostor);
+        await impostorSignIn.signIn(code, 'cy@example.org');
+        await expect(impostorSignIn.notice).toContainText('Someone already signed in as cy@example.org');
+        await expect(impostor).toHaveURL(new RegExp(`/w/${slug}/sign-in$`));
+      } finally {
+        await other.close();
+      }
+      await attendee.reload();
+      await expect(new AttendeeWorkshopPage(attendee).signedInAs).toContainText('Cy Doe');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+it.describe('personal links', () => {
+  it('sign a fresh browser in at once, and ask a browser signed in as another attendee before switching', async ({ page, browser, e2eLauncher }) => {
+    const slug = uniqueSlug('links');
+    const workshop = await createWorkshop(page, slug, 'Personal links');
+    await workshop.importPasted('Di Doe <di@example.org>\nEd Roe <ed@example.org>');
+    await expect(workshop.attendeeRows).toHaveCount(2);
+    const { text } = await workshop.downloadLinks();
+    const linkOf = (email: string) => text.split('\n').find((line) => line.includes(email))!.split(',').pop()!.trim();
+
+    const context = await browser.newContext({ baseURL: e2eLauncher.url });
+    try {
+      const attendee = await context.newPage();
+      await attendee.goto(linkOf('di@example.org'));
+      const signedIn = new AttendeeWorkshopPage(attendee);
+      await expect(signedIn.signedInAs).toContainText('Di Doe');
+
+      await attendee.goto(linkOf('ed@example.org'));
+      const join = new WorkshopJoinPage(attendee);
+      await expect(join.current).toContainText('Di Doe');
+      await expect(join.continueButton).toHaveText('Continue as Ed Roe');
+      await join.stay.click();
+      await expect(signedIn.signedInAs).toContainText('Di Doe');
+
+      await attendee.goto(linkOf('ed@example.org'));
+      await join.continueButton.click();
+      await expect(attendee).toHaveURL(new RegExp(`/w/${slug}$`));
+      await expect(signedIn.signedInAs).toContainText('Ed Roe');
     } finally {
       await context.close();
     }

@@ -43,6 +43,10 @@ import { connectRedis } from './store/redis-connection.js';
 import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
 import { redisWorkshopStores } from './store/redis-workshop-stores.js';
+import { organizerAuthorization } from './auth/organizer-bearer.js';
+import { loadSecretKey, secretKeyPath } from './auth/secret-key-file.js';
+import { TokenSealer } from './auth/token-sealer.js';
+import { assertSameSecretKey } from './store/secret-key-check.js';
 import { ensureFirstOrganizerToken } from './auth/first-organizer-token.js';
 import { ServerAccess } from './auth/server-access.js';
 import { proxyFastPath } from './http/proxy-fast-path.js';
@@ -143,12 +147,17 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   // Reported, not enforced: see docs/architecture.md ("The notebook network").
   await guard.check();
   const spawner = options.spawner ?? new DockerSpawner({ instance: config.instance, logger, network: sandbox, diskMb: config.server.diskMb });
-  const sessions = new RedisSessionStore(redis, config.instance);
+  const sealer = new TokenSealer(loadSecretKey(secretKeyPath(config)));
+  await assertSameSecretKey(redis, config.instance, sealer).catch((error: unknown) => {
+    redis.destroy();
+    throw error;
+  });
+  const sessions = new RedisSessionStore(redis, config.instance, sealer);
   const routeStore = new RedisRouteStore(redis, config.instance);
   const routes = new RouteTable(routeStore);
   const activity = new ActivityRecorder(routeStore, logger, options.activityFlushMs);
   const starter = new ServerStarter({ spawner, config, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
-  const poolStore = new RedisPoolStore(redis, config.instance);
+  const poolStore = new RedisPoolStore(redis, config.instance, sealer);
   const builder = builderFromConfig(config, logger);
   const pools = new PoolManager({
     config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
@@ -163,7 +172,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   const manager = new SessionManager({ config, spawner, sessions, routes, logger, starter, pools: launchPools });
   const workshopStores = redisWorkshopStores(redis, config.instance);
   const imageUsage = new RedisImageUsage(redis, config.instance);
-  const persistentStore = new RedisPersistentServerStore(redis, config.instance);
+  const persistentStore = new RedisPersistentServerStore(redis, config.instance, sealer);
   const homeVolumes = options.volumes ?? new DockerHomeVolumes({
     instance: config.instance, helperImage: config.image, logger, exportTimeoutMs: config.workshops.exportTimeoutSeconds * 1000,
   });
@@ -224,7 +233,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   // From here to the handlers' attachment nothing awaits, so no request arrives before them.
   const origins = effectiveOrigins(config, port);
   const httpConfig: Config = { ...config, publicUrl: origins.publicUrl, serverOrigin: origins.serverOrigin };
-  const serverHandoffs = new RedisServerHandoffStore(redis, config.instance);
+  const serverHandoffs = new RedisServerHandoffStore(redis, config.instance, sealer);
   const deps: AppDeps = {
     config: httpConfig, manager, sessions, routes, spawner, redis, logger,
     builder,
@@ -241,7 +250,7 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     ...(origins.launcherHost ? { launcherHost: origins.launcherHost } : {}),
     network: guard,
   };
-  const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder });
+  const forwarder = new Forwarder({ activity, logger, onFailure: forwardFailureResponder, isLauncherAuthorization: organizerAuthorization(workshopStores.organizerTokens) });
   const fastPath = (koa: Koa) => proxyFastPath({ routes, forwarder, access: deps.serverAccess, koa: koa.callback() });
   // With a server origin, requests are told apart by their Host: servers are served there only.
   const onRequest = httpConfig.serverOrigin

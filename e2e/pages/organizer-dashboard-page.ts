@@ -204,6 +204,11 @@ export class WorkshopDashboardPage {
     return this.page.locator(`#attendee-rows tr[data-email="${email}"]`);
   }
 
+  /** The mark of a seat someone signed in to: the workshop code no longer signs in as this attendee. */
+  attendeeClaimed(email: string): Locator {
+    return this.attendeeRow(email).locator('.claimed');
+  }
+
   attendeeStatus(email: string): Locator {
     return this.attendeeRow(email).locator('td.status');
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { OrganizerTokenStore } from './organizer-token-store.js';
-import { hashSecret, newPublicId, newSecret } from './secrets.js';
+import { hashSecret, newOrganizerToken, newPublicId } from './secrets.js';
 
 export type FirstTokenOutcome = 'configured-added' | 'configured-present' | 'created' | 'present';
 
@@ -40,7 +40,7 @@ export async function ensureFirstOrganizerToken(store: OrganizerTokenStore, opti
     if (outcome === 'added') options.logger.info({ event: 'organizer-token-created', source: 'configuration' }, 'stored the configured organizer token (hashed)');
     return outcome === 'added' ? 'configured-added' : 'configured-present';
   }
-  const token = newSecret();
+  const token = newOrganizerToken();
   const outcome = await store.add({ id: newPublicId(), label: 'first organizer', createdAt, tokenHash: hashSecret(token) }, { onlyIfNone: true });
   if (outcome !== 'added') return 'present';
   options.logger.info({ event: 'organizer-token-created', source: 'first start' }, 'created the first organizer token; printed once on stdout');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cookieFrom, startWorkshopTestApp, type WorkshopTestApp } from '../http/testing/workshop-test-app.js';
+import { cookieFrom, openSignInForm, postSignInForm, startWorkshopTestApp, type WorkshopTestApp } from '../http/testing/workshop-test-app.js';
 import { attendeeCookie, organizerCookie } from './cookies.js';
 import { createOrganizerToken, revokeOrganizerToken } from './organizer-tokens.js';
 
@@ -8,11 +8,7 @@ const workshop = { slug: 'authz', title: 'Authorization', startsAt: '2030-01-01T
 const json = { 'content-type': 'application/json' };
 
 async function signIn(app: WorkshopTestApp, token: string): Promise<{ cookie: string; csrf: string }> {
-  const response = await fetch(`${app.base}/organizer/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }),
-  });
+  const response = await postSignInForm(app.base, '/organizer/sign-in', { token });
   assert.equal(response.status, 303);
   const cookie = cookieFrom(response, organizerCookie)!;
   const me = await fetch(`${app.base}/api/organizer/me`, { headers: { cookie } });
@@ -145,19 +141,41 @@ describe('who may use the organizer API', () => {
   });
 
   it('a wrong token at the sign-in page: the form again, with a plain message and no cookie', async () => {
-    const response = await fetch(`${app.base}/organizer/sign-in`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: new URLSearchParams({ token: 'guess' }),
-    });
+    const response = await postSignInForm(app.base, '/organizer/sign-in', { token: 'guess' });
     assert.equal(response.status, 401);
     assert.match(await response.text(), /That is not a current organizer token/);
     assert.deepEqual(response.headers.getSetCookie(), []);
   });
 
+  it('refuses a sign-in post from another site, or without its form\'s token (login CSRF)', async () => {
+    const post = (headers: Record<string, string>, body: Record<string, string>) => fetch(`${app.base}/organizer/sign-in`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers }, body: new URLSearchParams({ token, ...body }),
+    });
+    const form = await openSignInForm(app.base, '/organizer/sign-in');
+    assert.match(form.cookie, /^nblaunch_form=[A-Za-z0-9_-]{43}$/);
+    const refusals: Array<[string, Response]> = [
+      ['a bare cross-site form post', await post({}, {})],
+      ['the field without the cookie', await post({}, { _csrf: form.csrf })],
+      ['the cookie without the field', await post({ cookie: form.cookie }, {})],
+      ['another browser\'s token', await post({ cookie: form.cookie }, { _csrf: (await openSignInForm(app.base, '/organizer/sign-in')).csrf })],
+      ['Sec-Fetch-Site: cross-site', await post({ cookie: form.cookie, 'sec-fetch-site': 'cross-site' }, { _csrf: form.csrf })],
+      ['Sec-Fetch-Site: same-site', await post({ cookie: form.cookie, 'sec-fetch-site': 'same-site' }, { _csrf: form.csrf })],
+      ['an Origin of another site', await post({ cookie: form.cookie, origin: 'https://evil.example' }, { _csrf: form.csrf })],
+      ['Origin: null', await post({ cookie: form.cookie, origin: 'null' }, { _csrf: form.csrf })],
+    ];
+    for (const [what, response] of refusals) {
+      assert.equal(response.status, 403, what);
+      assert.equal(((await response.json()) as { reason: string }).reason, 'sign-in-csrf', what);
+      assert.equal(cookieFrom(response, organizerCookie), undefined, what);
+    }
+    const own = await post({ cookie: form.cookie, 'sec-fetch-site': 'same-origin', origin: app.base }, { _csrf: form.csrf });
+    assert.equal(own.status, 303, 'the site\'s own form signs in');
+    assert.ok(cookieFrom(own, organizerCookie));
+  });
+
   it('the sign-in page only redirects within the site', async () => {
     for (const next of ['https://evil.example', '//evil.example', '/\\evil.example']) {
-      const response = await fetch(`${app.base}/organizer/sign-in`, {
-        method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, next }),
-      });
+      const response = await postSignInForm(app.base, '/organizer/sign-in', { token, next });
       assert.equal(response.headers.get('location'), '/organizer', next);
     }
   });
@@ -169,9 +187,7 @@ describe('the sign-in rate limit', () => {
   after(() => app.close());
 
   it('answers 429 with a clear message past the attempts allowed per minute', async () => {
-    const attempt = () => fetch(`${app.base}/organizer/sign-in`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: 'guess' }),
-    });
+    const attempt = () => postSignInForm(app.base, '/organizer/sign-in', { token: 'guess' }, { accept: 'application/json' });
     assert.equal((await attempt()).status, 401);
     assert.equal((await attempt()).status, 401);
     const limited = await attempt();

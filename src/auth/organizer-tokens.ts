@@ -1,6 +1,6 @@
 import { LauncherError } from '../errors/launcher-error.js';
 import type { OrganizerTokenRecord, OrganizerTokenStore } from './organizer-token-store.js';
-import { hashSecret, newPublicId, newSecret } from './secrets.js';
+import { hashSecret, newOrganizerToken, newPublicId } from './secrets.js';
 
 export interface OrganizerTokenInfo {
   id: string;
@@ -28,7 +28,7 @@ function info(record: OrganizerTokenRecord): OrganizerTokenInfo {
 }
 
 export async function createOrganizerToken(store: OrganizerTokenStore, label: string, now = new Date()): Promise<CreatedOrganizerToken> {
-  const token = newSecret();
+  const token = newOrganizerToken();
   const record: OrganizerTokenRecord = { id: newPublicId(), label: cleanLabel(label), createdAt: now.toISOString(), tokenHash: hashSecret(token) };
   await store.add(record);
   return { ...info(record), token };

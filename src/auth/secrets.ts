@@ -9,6 +9,17 @@ export function newSecret(): string {
 export const secretPattern = /^[A-Za-z0-9_-]{43}$/;
 
 /**
+ * Organizer tokens start with this, so the proxy can tell them from a notebook server's own
+ * Jupyter token without a lookup and never pass them on. Tokens made before have no prefix.
+ */
+export const organizerTokenPrefix = 'nbo_';
+
+/** A new organizer token: the prefix and a secret. */
+export function newOrganizerToken(): string {
+  return `${organizerTokenPrefix}${newSecret()}`;
+}
+
+/**
  * SHA-256 in hex. A fast hash is right here: every secret we hash has 256 bits of entropy (or,
  * for a configured organizer token, at least 24 characters), so there is nothing to brute-force.
  */

@@ -189,6 +189,8 @@ export const configSchema = z.strictObject({
   auth: z.strictObject({
     organizerToken: z.string().refine((token) => token === '' || token.length >= 24, 'at least 24 characters (make one with: openssl rand -base64 32)').default('')
       .describe('An organizer token to create at start-up (for automated deployments; stored hashed, never logged). Empty: the first start prints a new one once.'),
+    secretKeyFile: z.string().default('')
+      .describe('File holding the key (32 random bytes, base64) that seals notebook servers\' Jupyter tokens before they are stored in Redis, so Redis\'s data files hold no usable token. Made with mode 0600 on first start when missing. Launchers sharing a Redis must share this file. Empty: secret.key in dataDir.'),
     secureCookies: z.stringbool().or(z.boolean()).default(false)
       .describe('Mark sign-in cookies Secure (set this when the launcher is served over https).'),
     signInAttemptsPerMinute: z.coerce.number().int().min(1).default(10)

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { askHost, type AskOptions, type HostAnswer } from '../testing/ask-host.js';
 import { bootLauncher, freePort, launchSession, type Harness } from '../testing/launcher-harness.js';
 import { AttendeeClient, OrganizerClient, upgradeStatus } from '../testing/workshop-client.js';
-import { cookieFrom } from './testing/workshop-test-app.js';
+import { cookieFrom, postSignInForm } from './testing/workshop-test-app.js';
 
 const organizerToken = 'integration-organizer-token-server-origin';
 const ann = { name: 'Ann Lee', email: 'ann@example.org' };
@@ -90,7 +90,7 @@ describe('notebook servers on their own origin (serverOrigin)', () => {
     const toSignIn = await onServers(`${annServer.path}tree`, { headers: { accept: 'text/html' } });
     assert.deepEqual([toSignIn.status, toSignIn.headers.location], [303, `${mainUrl}/w/apart`]);
 
-    const signedIn = await fetch(`${harness.url}/organizer/sign-in`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token: organizerToken }) });
+    const signedIn = await postSignInForm(harness.url, '/organizer/sign-in', { token: organizerToken });
     const organizerSession = cookieFrom(signedIn, 'nblaunch_organizer')!;
     const me = await fetch(`${harness.url}/api/organizer/me`, { headers: { cookie: organizerSession } });
     assert.equal(me.status, 200, 'a real organizer session on the launcher\'s origin');

@@ -33,5 +33,6 @@ export function attendeeJson(attendee: Attendee) {
     createdAt: attendee.createdAt,
     revokedAt: attendee.revokedAt ?? null,
     inviteIssuedAt: attendee.inviteIssuedAt,
+    claimedAt: attendee.claimedAt ?? null,
   };
 }

@@ -1,3 +1,5 @@
+import { loadSecretKey, secretKeyPath } from '../auth/secret-key-file.js';
+import { TokenSealer } from '../auth/token-sealer.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,7 +53,7 @@ async function pools(harness: Harness): Promise<Record<string, PoolStatus>> {
 }
 
 async function readyIds(harness: Harness, pool = 'default'): Promise<string[]> {
-  const store = new RedisPoolStore(harness.launcher.deps.redis, harness.config.instance);
+  const store = new RedisPoolStore(harness.launcher.deps.redis, harness.config.instance, new TokenSealer(loadSecretKey(secretKeyPath(harness.config))));
   return (await store.snapshot()).ready.filter((server) => server.pool === pool).map((server) => server.id).sort();
 }
 

@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createLogger } from '../log/logger.js';
 import { ActivityRecorder } from './activity-recorder.js';
+import { organizerAuthorization } from '../auth/organizer-bearer.js';
+import { hashSecret, newOrganizerToken } from '../auth/secrets.js';
+import { MemoryOrganizerTokenStore } from '../auth/testing/memory-organizer-token-store.js';
 import { Forwarder } from './forwarder.js';
 import type { RouteTarget } from './route-store.js';
 import { MemoryRouteStore } from './testing/memory-route-store.js';
@@ -34,13 +37,20 @@ describe('Forwarder', () => {
     });
   });
   backend.on('connection', (socket) => backendSockets.add(socket));
-  new WebSocketServer({ server: backend }).on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
+  const upgradeHeaders: Array<IncomingMessage['headers']> = [];
+  new WebSocketServer({ server: backend }).on('connection', (socket, req) => {
+    upgradeHeaders.push(req.headers);
+    socket.on('message', (data, binary) => socket.send(data, { binary }));
+  });
 
   const logged: string[] = [];
   const logger = createLogger('warn', new Writable({ write(chunk, _encoding, done) { logged.push(String(chunk)); done(); } }));
   const activity = new ActivityRecorder(new MemoryRouteStore(), logger);
+  const organizerTokens = new MemoryOrganizerTokenStore();
+  const newToken = newOrganizerToken();
+  const olderToken = 'made-before-the-prefix-0123456789abcdefghij';
   const forwarder = new Forwarder({
-    activity, logger,
+    activity, logger, isLauncherAuthorization: organizerAuthorization(organizerTokens),
     onFailure: (_req, res, failure) => {
       res.statusCode = failure === 'unreachable' ? 503 : 502;
       res.end(failure === 'unreachable' ? 'not answering' : 'unusable');
@@ -63,6 +73,9 @@ describe('Forwarder', () => {
   let port = 0;
 
   before(async () => {
+    for (const [id, token] of [['new', newToken], ['older', olderToken]] as const) {
+      await organizerTokens.add({ id, label: id, createdAt: '2030-01-01T00:00:00.000Z', tokenHash: hashSecret(token) });
+    }
     live = { host: '127.0.0.1', port: await listening(backend) };
     dead = { host: '127.0.0.1', port: await deadPort(createServer()) };
     port = await listening(proxy);
@@ -86,6 +99,32 @@ describe('Forwarder', () => {
     assert.equal(last.headers['x-forwarded-for'], '127.0.0.1');
     assert.equal(last.headers['x-forwarded-proto'], 'http');
     assert.equal(last.headers['x-forwarded-host'], 'launcher.example:8000');
+  });
+
+  it('never passes on an organizer token, prefixed or made before the prefix; Jupyter\'s own token passes', async () => {
+    const reaching = async (authorization: string) => {
+      const { response } = await ask(port, '/s/anon0001/api/contents', { headers: { authorization } });
+      assert.equal(response.statusCode, 200);
+      return seen.at(-1)!.headers.authorization;
+    };
+    assert.equal(await reaching(`Bearer ${newToken}`), undefined);
+    assert.equal(await reaching(`bearer   ${newToken}`), undefined);
+    assert.equal(await reaching(`token ${newToken}`), undefined, 'whatever the scheme');
+    assert.equal(await reaching(`Bearer ${olderToken}`), undefined, 'an older token: found by its hash');
+    assert.equal(await reaching('token jupyter-token-of-this-server'), 'token jupyter-token-of-this-server');
+    assert.equal(await reaching('Bearer jupyter-token-of-this-server'), 'Bearer jupyter-token-of-this-server', 'Jupyter takes its token as a bearer token too');
+  });
+
+  it('never passes an organizer token on through a WebSocket upgrade', async () => {
+    for (const [authorization, reaches] of [[`Bearer ${newToken}`, undefined], [`Bearer ${olderToken}`, undefined], ['token jupyter-token', 'token jupyter-token']] as const) {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/s/anon0002/api/events/subscribe`, { headers: { authorization } });
+      try {
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        assert.equal(upgradeHeaders.at(-1)!.authorization, reaches, authorization.split(' ')[0]);
+      } finally {
+        socket.terminate();
+      }
+    }
   });
 
   it('keeps its connection to the server open for the next request, whatever the browser does with its own', async () => {

@@ -31,6 +31,11 @@ export interface ForwarderOptions {
    * not answer (503), `unusable` when the request or the answer could not be passed on (502).
    */
   onFailure: (req: IncomingMessage, res: ServerResponse, failure: ForwardFailure) => void;
+  /**
+   * Whether an Authorization header carries a launcher credential (an organizer token): true or
+   * false at once, or a promise when it takes a lookup. Such a header never reaches a server.
+   */
+  isLauncherAuthorization: (authorization: string) => boolean | Promise<boolean>;
   /** How often open WebSockets' traffic is counted as activity (ms). */
   websocketSweepMs?: number;
 }
@@ -82,7 +87,7 @@ export class Forwarder {
 
   web(req: IncomingMessage, res: ServerResponse, id: string, target: RouteTarget): void {
     const forwarded = this.prepare(req, id);
-    this.requests.forward(forwarded, res, this.proxyTarget(target).origin);
+    this.afterCredentialsDropped(req, () => this.requests.forward(forwarded, res, this.proxyTarget(target).origin));
   }
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, id: string, target: RouteTarget): void {
@@ -90,7 +95,7 @@ export class Forwarder {
     forwarded.nblaunchTarget = this.proxyTarget(target).upgrade;
     this.options.activity.touch(id);
     this.websockets.watch(id, socket);
-    this.upgrades.upgrade(forwarded, socket as Socket, head);
+    this.afterCredentialsDropped(req, () => this.upgrades.upgrade(forwarded, socket as Socket, head));
   }
 
   private prepare(req: IncomingMessage, id: string): ForwardedRequest {
@@ -98,6 +103,23 @@ export class Forwarder {
     forwarded.nblaunchServerId = id;
     stripLauncherCookies(req.headers);
     return forwarded;
+  }
+
+  /**
+   * Runs `send` once an organizer token in the Authorization header is gone: code in the server
+   * could read it there. At once in the common cases (no header, Jupyter's own `token` scheme, a
+   * prefixed organizer token); after a lookup for an unprefixed bearer token, dropping the
+   * header if the lookup fails.
+   */
+  private afterCredentialsDropped(req: IncomingMessage, send: () => void): void {
+    const authorization = req.headers.authorization;
+    const verdict = authorization ? this.options.isLauncherAuthorization(authorization) : false;
+    if (typeof verdict === 'boolean') {
+      if (verdict) delete req.headers.authorization;
+      send();
+      return;
+    }
+    void verdict.then((launcher) => { if (launcher) delete req.headers.authorization; }, () => { delete req.headers.authorization; }).then(send);
   }
 
   private proxyTarget(target: RouteTarget): ProxyTarget {

@@ -12,15 +12,19 @@ describe('two launcher processes sharing one Redis', () => {
   let redis: ChildProcess;
   let first: Harness;
   let second: Harness;
+  let instance: string;
+  let socket: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nblaunch-shared-'));
-    const socket = join(dir, 'redis.sock');
+    socket = join(dir, 'redis.sock');
     redis = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--dir', dir, '--save', ''], { stdio: 'ignore' });
     await eventually(async () => ((await redisAnswers(socket)) ? true : undefined), 10_000, 'redis-server');
-    const instance = `it-shared-${Math.random().toString(36).slice(2, 8)}`;
-    first = await bootLauncher({ redisUrl: `unix://${socket}`, instance });
-    second = await bootLauncher({ redisUrl: `unix://${socket}`, instance });
+    instance = `hsignin-shared-${Math.random().toString(36).slice(2, 8)}`;
+    // Both read the tokens the other sealed: one key file for both.
+    const auth = { secretKeyFile: join(dir, 'secret.key') };
+    first = await bootLauncher({ redisUrl: `unix://${socket}`, instance, auth });
+    second = await bootLauncher({ redisUrl: `unix://${socket}`, instance, auth });
   });
 
   after(async () => {
@@ -42,5 +46,9 @@ describe('two launcher processes sharing one Redis', () => {
     await eventually(async () => (first.launcher.deps.routes.peek(session.id) === undefined ? true : undefined), 10_000, 'the removal to reach the first process');
     const gone = await fetch(`${session.url}api/status`, { headers: { authorization: `token ${session.token}` } });
     assert.equal(gone.status, 410);
+  });
+
+  it('refuses to start a third launcher whose secret key differs: it could not read the tokens the others stored', async () => {
+    await assert.rejects(bootLauncher({ redisUrl: `unix://${socket}`, instance, auth: { secretKeyFile: join(dir, 'another.key') } }), /secret key/);
   });
 });

@@ -11,6 +11,8 @@ export function storeKeys(instance: string) {
     /** Hash from session id to the client address that holds the slot. */
     slotIps: `${prefix}slot-ips`,
     ended: (id: string) => `${prefix}ended:${id}`,
+    /** A known text sealed with the first launcher's secret key: a launcher with another key refuses to start. */
+    secretKeyCheck: `${prefix}secret-key-check`,
     route: (id: string) => `${prefix}route:${id}`,
     routes: `${prefix}routes`,
     /** Pub/sub channel announcing route changes to every launcher process. */

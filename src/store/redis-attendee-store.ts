@@ -1,5 +1,5 @@
 import type { Attendee } from '../workshops/attendee.js';
-import type { AddAttendeeOutcome, AttendeeStore, InviteMatch } from '../workshops/attendee-store.js';
+import type { AddAttendeeOutcome, AttendeeStore, ClaimOutcome, InviteMatch } from '../workshops/attendee-store.js';
 import { storeKeys, type StoreKeys } from './keys.js';
 import { storeCall, type RedisClient } from './redis-connection.js';
 
@@ -40,11 +40,21 @@ local attendee = cjson.decode(raw)
 attendee.inviteVersion = attendee.inviteVersion + 1
 attendee.inviteIssuedAt = ARGV[3]
 attendee.revokedAt = nil
+attendee.claimedAt = nil
 local encoded = cjson.encode(attendee)
 redis.call('HSET', KEYS[1], ARGV[1], encoded)
 redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[4], ARGV[2], cjson.encode({ attendeeId = ARGV[1], version = attendee.inviteVersion }))
 return encoded`;
+
+const claimScript = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 'missing' end
+local attendee = cjson.decode(raw)
+if attendee.claimedAt then return 'taken' end
+attendee.claimedAt = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(attendee))
+return 'claimed'`;
 
 const parse = (raw: unknown): Attendee | null => (typeof raw === 'string' ? JSON.parse(raw) as Attendee : null);
 
@@ -97,6 +107,10 @@ export class RedisAttendeeStore implements AttendeeStore {
 
   revoke(workshop: string, id: string, at: string): Promise<Attendee | null> {
     return this.run(revokeScript, workshop, [id, at]);
+  }
+
+  claim(workshop: string, id: string, at: string): Promise<ClaimOutcome> {
+    return storeCall(async () => await this.redis.eval(claimScript, { keys: this.keysOf(workshop), arguments: [id, at] }) as ClaimOutcome);
   }
 
   replaceInvite(workshop: string, id: string, inviteHash: string, at: string): Promise<Attendee | null> {

@@ -1,3 +1,4 @@
+import type { TokenSealer } from '../auth/token-sealer.js';
 import {
   poolAddress, type HandOutResult, type HandOutTerms, type PoolReserveOutcome, type PoolSnapshot, type PoolStore, type PooledServer,
 } from '../pools/pool-store.js';
@@ -9,7 +10,7 @@ import { storeCall, type RedisClient } from './redis-connection.js';
 export class RedisPoolStore implements PoolStore {
   private readonly keys: StoreKeys;
 
-  constructor(private readonly redis: RedisClient, instance: string) {
+  constructor(private readonly redis: RedisClient, instance: string, private readonly sealer: TokenSealer) {
     this.keys = storeKeys(instance);
   }
 
@@ -25,7 +26,7 @@ export class RedisPoolStore implements PoolStore {
 
   add(server: PooledServer): Promise<boolean> {
     return storeCall(async () => {
-      const fields = ['token', server.token, 'image', server.image, 'containerId', server.containerId, 'host', server.host, 'port', String(server.port)];
+      const fields = ['token', this.sealer.seal(server.token), 'image', server.image, 'containerId', server.containerId, 'host', server.host, 'port', String(server.port)];
       const added = await this.redis.eval(addScript, {
         keys: [this.keys.slotIps, this.keys.pooled(server.id), this.keys.poolReady(server.image)],
         arguments: [server.id, poolAddress, String(server.pooledAt), ...fields],
@@ -46,7 +47,7 @@ export class RedisPoolStore implements PoolStore {
         outcome: 'ok',
         pool: pool!,
         record: {
-          id: id!, token: token!, image: claimedImage!, clientIp, containerId: containerId!, host: host!, port: Number(port),
+          id: id!, token: this.sealer.open(token!), image: claimedImage!, clientIp, containerId: containerId!, host: host!, port: Number(port),
           createdAt: terms.createdAt, expiresAt: terms.expiresAt, ...(terms.repo ? { repo: terms.repo } : {}),
         },
       };
@@ -76,7 +77,7 @@ export class RedisPoolStore implements PoolStore {
         const hash = hashes[index] ?? {};
         if (hash.state === 'ready') {
           snapshot.ready.push({
-            id, pool: hash.pool ?? '', image: hash.image ?? '', token: hash.token ?? '', containerId: hash.containerId ?? '',
+            id, pool: hash.pool ?? '', image: hash.image ?? '', token: this.sealer.open(hash.token ?? ''), containerId: hash.containerId ?? '',
             host: hash.host ?? '', port: Number(hash.port), pooledAt: Number(hash.pooledAt),
           });
         } else {

@@ -1,4 +1,5 @@
 import type { Handoff, ServerGrant, ServerHandoffStore } from '../auth/server-handoff-store.js';
+import type { TokenSealer } from '../auth/token-sealer.js';
 import { storeKeys, type StoreKeys } from './keys.js';
 import { storeCall, type RedisClient } from './redis-connection.js';
 
@@ -6,16 +7,17 @@ import { storeCall, type RedisClient } from './redis-connection.js';
 export class RedisServerHandoffStore implements ServerHandoffStore {
   private readonly keys: StoreKeys;
 
-  constructor(private readonly redis: RedisClient, instance: string) {
+  constructor(private readonly redis: RedisClient, instance: string, private readonly sealer: TokenSealer) {
     this.keys = storeKeys(instance);
   }
 
   saveCode(codeHash: string, handoff: Handoff, ttlMs: number): Promise<void> {
-    return this.save(this.keys.handoff(codeHash), handoff, ttlMs);
+    // The page carries the server's Jupyter token (`tree?token=...`).
+    return this.save(this.keys.handoff(codeHash), { ...handoff, page: this.sealer.seal(handoff.page) }, ttlMs);
   }
 
   takeCode(codeHash: string): Promise<Handoff | null> {
-    return this.load<Handoff>(this.keys.handoff(codeHash), 'take');
+    return this.load<Handoff>(this.keys.handoff(codeHash), 'take').then((handoff) => handoff && { ...handoff, page: this.sealer.open(handoff.page) });
   }
 
   saveGrant(idHash: string, grant: ServerGrant, ttlMs: number): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TokenSealer } from '../auth/token-sealer.js';
 import type { EndReason, EndedSession, ReserveOutcome, SessionRecord, SessionStore } from '../sessions/session-store.js';
 import { storeKeys, type StoreKeys } from './keys.js';
 import { storeCall, type RedisClient } from './redis-connection.js';
@@ -13,11 +14,12 @@ redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[5])
 return 'ok'`;
 
-function toRecord(hash: Record<string, string>): SessionRecord | null {
+/** A session hash as read from Redis, its token opened. */
+function toRecord(hash: Record<string, string>, sealer: TokenSealer): SessionRecord | null {
   if (!hash.id) return null;
   return {
     id: hash.id,
-    token: hash.token ?? '',
+    token: sealer.open(hash.token ?? ''),
     image: hash.image ?? '',
     clientIp: hash.clientIp ?? '',
     containerId: hash.containerId ?? '',
@@ -31,16 +33,16 @@ function toRecord(hash: Record<string, string>): SessionRecord | null {
   };
 }
 
-function toHash(record: SessionRecord): Record<string, string> {
+function toHash(record: SessionRecord, sealer: TokenSealer): Record<string, string> {
   const { owner, ...plain } = record;
-  const fields = Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, String(value)]));
+  const fields = Object.fromEntries(Object.entries({ ...plain, token: sealer.seal(plain.token) }).map(([key, value]) => [key, String(value)]));
   return owner ? { ...fields, workshop: owner.workshop, attendeeId: owner.attendeeId } : fields;
 }
 
 export class RedisSessionStore implements SessionStore {
   private readonly keys: StoreKeys;
 
-  constructor(private readonly redis: RedisClient, instance: string) {
+  constructor(private readonly redis: RedisClient, instance: string, private readonly sealer: TokenSealer) {
     this.keys = storeKeys(instance);
   }
 
@@ -66,12 +68,12 @@ export class RedisSessionStore implements SessionStore {
 
   save(record: SessionRecord): Promise<void> {
     return storeCall(async () => {
-      await this.redis.hSet(this.keys.session(record.id), toHash(record));
+      await this.redis.hSet(this.keys.session(record.id), toHash(record, this.sealer));
     });
   }
 
   get(id: string): Promise<SessionRecord | null> {
-    return storeCall(async () => toRecord(await this.redis.hGetAll(this.keys.session(id))));
+    return storeCall(async () => toRecord(await this.redis.hGetAll(this.keys.session(id)), this.sealer));
   }
 
   list(): Promise<SessionRecord[]> {
@@ -81,7 +83,7 @@ export class RedisSessionStore implements SessionStore {
       const multi = this.redis.multi();
       for (const id of ids) multi.hGetAll(this.keys.session(id));
       const hashes = (await multi.exec()) as unknown as Array<Record<string, string>>;
-      return hashes.map(toRecord).filter((record): record is SessionRecord => record !== null);
+      return hashes.map((hash) => toRecord(hash, this.sealer)).filter((record): record is SessionRecord => record !== null);
     });
   }
 
@@ -95,7 +97,7 @@ export class RedisSessionStore implements SessionStore {
 
   private remove(id: string, note: EndedSession | null): Promise<SessionRecord | null> {
     return storeCall(async () => {
-      const record = toRecord(await this.redis.hGetAll(this.keys.session(id)));
+      const record = toRecord(await this.redis.hGetAll(this.keys.session(id)), this.sealer);
       const clientIp = record?.clientIp ?? (await this.redis.hGet(this.keys.slotIps, id));
       const multi = this.redis.multi()
         .del(this.keys.session(id))

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import WebSocket from 'ws';
-import { cookieFrom } from '../http/testing/workshop-test-app.js';
+import { cookieFrom, postSignInForm } from '../http/testing/workshop-test-app.js';
 
 /** An organizer of a running launcher, by bearer token. */
 export class OrganizerClient {
@@ -44,6 +44,13 @@ export class AttendeeClient {
     const cookie = cookieFrom(joined, `nblaunch_w_${slug}`);
     if (joined.status !== 303 || !cookie) throw new Error(`signing in answered ${joined.status}`);
     return new AttendeeClient(base, slug, cookie);
+  }
+
+  /** Signs in with the room's code and an email, as the sign-in form does; the refusal's status and page when it is refused. */
+  static async signInWithCode(base: () => string, slug: string, code: string, email: string, headers: Record<string, string> = {}): Promise<AttendeeClient | { status: number; page: string }> {
+    const answer = await postSignInForm(base(), `/w/${slug}/sign-in`, { code, email }, headers);
+    const cookie = cookieFrom(answer, `nblaunch_w_${slug}`);
+    return answer.status === 303 && cookie ? new AttendeeClient(base, slug, cookie) : { status: answer.status, page: await answer.text() };
   }
 
   /** Clicks "Open my server": resolves to the server's path and Jupyter token, whether it had to start, and the page it opens at. */

@@ -2,6 +2,9 @@ import type { Attendee } from './attendee.js';
 
 export type AddAttendeeOutcome = { added: true } | { added: false; existing: Attendee };
 
+/** `claimed`: this call took the seat; `taken`: someone signed in as this attendee before; `missing`: no such attendee. */
+export type ClaimOutcome = 'claimed' | 'taken' | 'missing';
+
 export interface InviteMatch {
   attendee: Attendee;
   /** False for an invite that a newer one replaced. */
@@ -26,7 +29,9 @@ export interface AttendeeStore {
   setDetails(workshop: string, id: string, details: { name: string; group?: string }): Promise<Attendee | null>;
   /** Marks the attendee revoked (keeping the first revocation time); their invites stop working. */
   revoke(workshop: string, id: string, at: string): Promise<Attendee | null>;
-  /** Issues a new invite (the old ones stop working) and lifts a revocation. */
+  /** Records `claimedAt` unless it is set already, atomically: of two claims at once, one wins. */
+  claim(workshop: string, id: string, at: string): Promise<ClaimOutcome>;
+  /** Issues a new invite (the old ones stop working), lifts a revocation and releases the claim. */
   replaceInvite(workshop: string, id: string, inviteHash: string, at: string): Promise<Attendee | null>;
   findInvite(workshop: string, inviteHash: string): Promise<InviteMatch | null>;
   /** Forgets every attendee and invite of the workshop. */

@@ -14,6 +14,11 @@ export interface Attendee {
   /** Counts the invites issued; only the newest one signs in. */
   inviteVersion: number;
   inviteIssuedAt: string;
+  /**
+   * When the attendee first signed in (personal link or code): from then on the workshop code no
+   * longer signs anyone in as them. Re-issuing their link releases the seat.
+   */
+  claimedAt?: string;
 }
 
 export interface NewAttendee {

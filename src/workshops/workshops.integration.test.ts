@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { bootLauncher, type Harness } from '../testing/launcher-harness.js';
-import { cookieFrom } from '../http/testing/workshop-test-app.js';
+import { cookieFrom, postSignInForm } from '../http/testing/workshop-test-app.js';
 import { createLogger } from '../log/logger.js';
 
 const workshop = { slug: 'intro-py', title: 'Intro to Python', startsAt: '2030-05-01T09:00:00Z', endsAt: '2099-05-01T17:00:00Z', repo: { url: 'https://github.com/owner/course', ref: 'main', file: 'intro.ipynb' } };
@@ -33,7 +33,7 @@ describe('workshops against the real launcher and Redis', () => {
   it('prints the first organizer token once, on the first start only', async () => {
     assert.equal(printed.length, 1);
     assert.match(printed[0]!, new RegExp(`Sign in as an organizer at ${harness.url}/organizer/sign-in`));
-    token = /^ {4}(\S{43})$/m.exec(printed[0]!)![1]!;
+    token = /^ {4}(nbo_\S{43})$/m.exec(printed[0]!)![1]!;
     secrets.push(token);
     assert.equal((await api('/api/organizer/me')).status, 200);
     await harness.restart();
@@ -152,9 +152,7 @@ describe('workshops against the real launcher and Redis', () => {
   });
 
   it('takes organizer API calls from a cookie session only with the CSRF token', async () => {
-    const signedIn = await fetch(`${harness.url}/organizer/sign-in`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...fromNewAddress() }, body: new URLSearchParams({ token }),
-    });
+    const signedIn = await postSignInForm(harness.url, '/organizer/sign-in', { token }, fromNewAddress());
     assert.equal(signedIn.status, 303);
     const cookie = cookieFrom(signedIn, 'nblaunch_organizer')!;
     assert.match(signedIn.headers.getSetCookie().join(), /nblaunch_organizer=.*HttpOnly; SameSite=Lax/);

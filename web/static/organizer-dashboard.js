@@ -254,7 +254,15 @@
       row.dataset.email = attendee.email;
       row.dataset.id = attendee.id;
       cell(row, attendee.name);
-      cell(row, attendee.email);
+      var email = cell(row, attendee.email, 'email');
+      if (attendee.claimedAt) {
+        // Someone signed in as this attendee: the workshop code no longer does until the link is re-issued.
+        var claimed = document.createElement('span');
+        claimed.className = 'muted claimed';
+        claimed.title = 'Signed in since ' + when(attendee.claimedAt) + ': the workshop code no longer signs in as this attendee; re-issuing the link releases the seat.';
+        claimed.textContent = ' (claimed)';
+        email.appendChild(claimed);
+      }
       cell(row, attendee.group || '');
       var shown = attendee.revokedAt ? 'removed' : status.replace('-', ' ');
       cell(row, shown, 'status status-' + status).dataset.status = attendee.revokedAt ? 'removed' : status;

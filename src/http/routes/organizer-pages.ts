@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { organizerCookie } from '../../auth/cookies.js';
 import { organizerSignInPath, requireOrganizer, organizerOf } from '../../auth/organizer-auth.js';
 import { verifyOrganizerToken } from '../../auth/organizer-tokens.js';
+import { assertSignInForm, signInFormToken } from '../../auth/sign-in-forms.js';
 import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
 import { endSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
 import { clientIp } from '../context.js';
@@ -24,10 +25,10 @@ export function safeNextPath(next: string | null | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : organizerHomePath;
 }
 
-function showSignIn(ctx: Context, next: string, error = ''): void {
+function showSignIn(ctx: Context, secureCookies: boolean, next: string, error = ''): void {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = renderPage('organizer-sign-in', 'Organizer sign-in', { next, error, errorHidden: error ? '' : 'hidden' });
+  ctx.body = renderPage('organizer-sign-in', 'Organizer sign-in', { next, error, errorHidden: error ? '' : 'hidden', csrf: signInFormToken(ctx, secureCookies) });
 }
 
 /** `GET|POST /organizer/sign-in`, `POST /organizer/sign-out`, and the signed-in organizer's page. */
@@ -37,10 +38,11 @@ export function organizerPages(deps: WorkshopAppDeps): Router {
   const settings = sessionSettings(deps.config);
 
   router.get(organizerSignInPath, (ctx) => {
-    showSignIn(ctx, safeNextPath(typeof ctx.query.next === 'string' ? ctx.query.next : undefined));
+    showSignIn(ctx, settings.secureCookies, safeNextPath(typeof ctx.query.next === 'string' ? ctx.query.next : undefined));
   });
 
   router.post(organizerSignInPath, async (ctx) => {
+    await assertSignInForm(ctx, deps.config.publicUrl);
     await countSignInAttempt(deps.rateLimiter, clientIp(ctx), deps.config.auth.signInAttemptsPerMinute);
     const form = await readForm(ctx);
     const next = safeNextPath(form.get('next'));
@@ -48,7 +50,7 @@ export function organizerPages(deps: WorkshopAppDeps): Router {
     if (!token) {
       deps.logger.info({ event: 'organizer-sign-in-refused', ip: clientIp(ctx) }, 'organizer sign-in refused');
       ctx.status = 401;
-      showSignIn(ctx, next, 'That is not a current organizer token. Check that you copied all of it.');
+      showSignIn(ctx, settings.secureCookies, next, 'That is not a current organizer token. Check that you copied all of it.');
       return;
     }
     await startSignInSession(ctx, stores.signInSessions, organizerCookie, { kind: 'organizer', tokenId: token.id, label: token.label }, settings);

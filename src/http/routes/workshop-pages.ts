@@ -4,8 +4,10 @@ import { attendeeCookie } from '../../auth/cookies.js';
 import { assertCsrf } from '../../auth/csrf.js';
 import { countSignInAttempt } from '../../auth/sign-in-rate-limit.js';
 import { endSignInSession, startSignInSession } from '../../auth/sign-in-sessions.js';
-import { accessCodeMatches } from '../../workshops/access-code.js';
-import { isValidEmail, normaliseEmail } from '../../workshops/attendee.js';
+import { assertSignInForm, signInFormToken } from '../../auth/sign-in-forms.js';
+import { LauncherError } from '../../errors/launcher-error.js';
+import { normaliseEmail, type Attendee } from '../../workshops/attendee.js';
+import { claimSeatWithCode, claimSeatWithInvite } from '../../workshops/code-sign-in.js';
 import { checkInvite, workshopEnded } from '../../workshops/invite-check.js';
 import { isOver, repoLaunchPath, type Workshop } from '../../workshops/workshop.js';
 import { attendeeSessionOf, currentAttendee } from '../attendee-session.js';
@@ -77,62 +79,63 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
     else ctx.redirect(workshop.repo ? repoLaunchPath(workshop.repo) : '/launch');
   });
 
-  router.get('/join', async (ctx) => {
-    // The invite is in the query string: keep it out of Referer headers and caches.
+  async function signIn(ctx: Context, attendee: Attendee, via: 'invite' | 'code'): Promise<void> {
+    if (via === 'invite') await claimSeatWithInvite(stores, attendee);
+    await startSignInSession(ctx, stores.signInSessions, attendeeCookie(attendee.workshop), {
+      kind: 'attendee', workshop: attendee.workshop, attendeeId: attendee.id, inviteVersion: attendee.inviteVersion,
+    }, settings);
+    deps.logger.info({ event: 'attendee-signed-in', workshop: attendee.workshop, attendeeId: attendee.id, via }, 'attendee signed in');
+    ctx.status = 303;
+    ctx.redirect(`/w/${attendee.workshop}`);
+  }
+
+  async function inviteOf(ctx: Context, invite: string): Promise<{ workshop: Workshop; attendee: Attendee }> {
+    // The invite is in the query string (or the confirmation page): keep it out of Referer headers and caches.
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cache-Control', 'no-store');
     await countSignInAttempt(deps.rateLimiter, clientIp(ctx), attemptLimit);
+    return checkInvite(stores, validSlug(ctx.params.slug), invite);
+  }
+
+  // One click for a fresh browser. A browser signed in as someone else is asked first, so a link
+  // from another site cannot silently switch who it is (and send its work into another's files).
+  router.get('/join', async (ctx) => {
     const invite = typeof ctx.query.invite === 'string' ? ctx.query.invite : '';
-    const { workshop, attendee } = await checkInvite(stores, validSlug(ctx.params.slug), invite);
-    await startSignInSession(ctx, stores.signInSessions, attendeeCookie(workshop.slug), {
-      kind: 'attendee', workshop: workshop.slug, attendeeId: attendee.id, inviteVersion: attendee.inviteVersion,
-    }, settings);
-    deps.logger.info({ event: 'attendee-signed-in', workshop: workshop.slug, attendeeId: attendee.id }, 'attendee signed in');
-    ctx.status = 303;
-    ctx.redirect(`/w/${workshop.slug}`);
+    const { workshop, attendee } = await inviteOf(ctx, invite);
+    const current = await currentAttendee(ctx, stores, workshop.slug);
+    if (current && current.attendee.id !== attendee.id) {
+      html(ctx, 'workshop-join', workshop, { name: attendee.name, currentName: current.attendee.name, invite, csrf: signInFormToken(ctx, settings.secureCookies) });
+      return;
+    }
+    await signIn(ctx, attendee, 'invite');
+  });
+
+  router.post('/join', async (ctx) => {
+    await assertSignInForm(ctx, deps.config.publicUrl);
+    const { attendee } = await inviteOf(ctx, (await readForm(ctx)).get('invite') ?? '');
+    await signIn(ctx, attendee, 'invite');
   });
 
   router.get('/sign-in', async (ctx) => {
-    html(ctx, 'workshop-sign-in', await openWorkshop(ctx), { email: '', notice: '', noticeHidden: 'hidden' });
+    html(ctx, 'workshop-sign-in', await openWorkshop(ctx), { email: '', notice: '', noticeHidden: 'hidden', csrf: signInFormToken(ctx, settings.secureCookies) });
   });
 
-  // The room's code (never the slug, which is in the link) and a registered email sign in, as a personal link does.
+  // The room's code (never the slug, which is in the link) and a registered email claim a seat not yet taken.
   router.post('/sign-in', async (ctx) => {
+    await assertSignInForm(ctx, deps.config.publicUrl);
     await countSignInAttempt(deps.rateLimiter, clientIp(ctx), attemptLimit);
     const workshop = await openWorkshop(ctx);
     const form = await readForm(ctx);
-    const email = normaliseEmail(form.get('email') ?? '');
-    const refuse = (status: number, notice: string) => {
-      ctx.status = status;
-      html(ctx, 'workshop-sign-in', workshop, { email, notice, noticeHidden: '' });
-    };
-    if (!workshop.accessCode) {
-      refuse(403, 'This workshop signs in with personal links only: open the link the organizer sent you. Lost it? Ask the organizer to re-issue it.');
+    let attendee: Attendee;
+    try {
+      attendee = await claimSeatWithCode(stores, workshop, form.get('code') ?? '', form.get('email') ?? '');
+    } catch (error) {
+      if (!(error instanceof LauncherError) || error.status >= 500) throw error;
+      ctx.status = error.status;
+      html(ctx, 'workshop-sign-in', workshop, { email: normaliseEmail(form.get('email') ?? ''), notice: error.message, noticeHidden: '', csrf: signInFormToken(ctx, settings.secureCookies) });
       return;
     }
-    if (!accessCodeMatches(workshop.accessCode, form.get('code') ?? '')) {
-      refuse(400, 'That is not this workshop\'s code: check it on the organizer\'s slide (eight letters and digits, like K7PQ-4XMD) and try again.');
-      return;
-    }
-    if (!isValidEmail(email)) {
-      refuse(400, 'That does not look like an email address; check it and try again.');
-      return;
-    }
-    const attendee = await stores.attendees.findByEmail(workshop.slug, email);
-    if (!attendee) {
-      refuse(400, `${email} is not registered for this workshop: check the spelling, or use the email the organizer registered (the one their invitation went to).`);
-      return;
-    }
-    if (attendee.revokedAt) {
-      refuse(410, 'Your registration for this workshop was withdrawn by the organizer. If you should still take part, ask them to add you again.');
-      return;
-    }
-    await startSignInSession(ctx, stores.signInSessions, attendeeCookie(workshop.slug), {
-      kind: 'attendee', workshop: workshop.slug, attendeeId: attendee.id, inviteVersion: attendee.inviteVersion,
-    }, settings);
-    deps.logger.info({ event: 'attendee-signed-in', workshop: workshop.slug, attendeeId: attendee.id, via: 'code' }, 'attendee signed in');
-    ctx.status = 303;
-    ctx.redirect(`/w/${workshop.slug}`);
+    await signIn(ctx, attendee, 'code');
   });
 
   router.post('/sign-out', async (ctx) => {

@@ -60,3 +60,21 @@ export function cookieFrom(response: Response, name: string): string | undefined
   const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`));
   return line?.split(';')[0];
 }
+
+/** What a browser holds after opening a sign-in page: the form's cookie (`name=value`) and its `_csrf` field. */
+export async function openSignInForm(base: string, path: string, headers: Record<string, string> = {}): Promise<{ cookie: string; csrf: string }> {
+  const page = await fetch(`${base}${path}`, { headers: { accept: 'text/html', ...headers } });
+  const cookie = cookieFrom(page, 'nblaunch_form') ?? headers.cookie ?? '';
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return { cookie, csrf };
+}
+
+/** Fills in and sends the sign-in form at `path` as a browser does: its page first, then the post with the form's token. */
+export async function postSignInForm(base: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  const form = await openSignInForm(base, path, headers);
+  return fetch(`${base}${path}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { accept: 'text/html', ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: [headers.cookie, form.cookie].filter(Boolean).join('; ') },
+    body: new URLSearchParams({ ...fields, _csrf: form.csrf }),
+  });
+}

@@ -1,5 +1,5 @@
 import type { Attendee } from '../attendee.js';
-import type { AddAttendeeOutcome, AttendeeStore, InviteMatch } from '../attendee-store.js';
+import type { AddAttendeeOutcome, AttendeeStore, ClaimOutcome, InviteMatch } from '../attendee-store.js';
 
 interface WorkshopAttendees {
   byId: Map<string, Attendee>;
@@ -66,11 +66,20 @@ export class MemoryAttendeeStore implements AttendeeStore {
     return this.update(workshop, id, (attendee) => { attendee.revokedAt ??= at; });
   }
 
+  async claim(workshop: string, id: string, at: string): Promise<ClaimOutcome> {
+    const attendee = this.of(workshop).byId.get(id);
+    if (!attendee) return 'missing';
+    if (attendee.claimedAt) return 'taken';
+    attendee.claimedAt = at;
+    return 'claimed';
+  }
+
   async replaceInvite(workshop: string, id: string, inviteHash: string, at: string): Promise<Attendee | null> {
     return this.update(workshop, id, (attendee) => {
       attendee.inviteVersion += 1;
       attendee.inviteIssuedAt = at;
       delete attendee.revokedAt;
+      delete attendee.claimedAt;
       this.of(workshop).invites.set(inviteHash, { attendeeId: id, version: attendee.inviteVersion });
     });
   }

@@ -87,6 +87,22 @@ export function describeWorkshopStoresContract(name: string, open: () => Promise
       assert.equal(await stores.attendees.setDetails('ws', 'nobody', { name: 'x' }), null);
     });
 
+    it('attendees: a seat is claimed once, by one of many claims at once; a new invite releases it', async () => {
+      await stores.attendees.add(attendee('a1', 'ann@example.org'), 'h');
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, index) => stores.attendees.claim('ws', 'a1', `2030-05-01T10:00:0${index}.000Z`)));
+      assert.deepEqual(outcomes.filter((outcome) => outcome === 'claimed').length, 1, 'exactly one claim wins');
+      assert.deepEqual(outcomes.filter((outcome) => outcome === 'taken').length, 7);
+      const winner = outcomes.indexOf('claimed');
+      assert.equal((await stores.attendees.get('ws', 'a1'))?.claimedAt, `2030-05-01T10:00:0${winner}.000Z`);
+      assert.equal(await stores.attendees.claim('ws', 'a1', '2030-05-01T11:00:00.000Z'), 'taken');
+      assert.equal(await stores.attendees.claim('ws', 'nobody', 'x'), 'missing');
+
+      await stores.attendees.replaceInvite('ws', 'a1', 'h2', '2030-05-01T12:00:00.000Z');
+      assert.equal((await stores.attendees.get('ws', 'a1'))?.claimedAt, undefined, 're-issuing releases the seat');
+      assert.equal(await stores.attendees.claim('ws', 'a1', '2030-05-01T13:00:00.000Z'), 'claimed');
+      assert.equal((await stores.attendees.findInvite('ws', 'h2'))?.attendee.claimedAt, '2030-05-01T13:00:00.000Z');
+    });
+
     it('attendees: forgotten with their workshop', async () => {
       await stores.attendees.add(attendee('a1', 'ann@example.org'), 'h');
       await stores.attendees.removeWorkshop('ws');
