@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeContainersOf } from '../testing/launcher-harness.js';
-import { dropToServiceUser, ensureServiceUser, lookUpUser, ServiceUserError } from './service-user.js';
+import { removeBuildCgroupsOf, removeContainersOf, removeSandboxOf } from '../testing/launcher-harness.js';
+import { dropToServiceUser, lookUpUser, ServiceUserError } from './service-user.js';
 
 const serviceUser = 'nblaunch';
 
@@ -48,10 +48,14 @@ describe('the launcher started as root runs as the service user', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nblaunch-runas-'));
   const instance = `lead-runas-${Math.random().toString(36).slice(2, 8)}`;
   let launcher: ChildProcess | undefined;
+  const settings = { NBLAUNCH_DATA_DIR: dataDir, PORT: '0', NBLAUNCH_HOST: '127.0.0.1', NBLAUNCH_INSTANCE: instance, NBLAUNCH_LOG_LEVEL: 'warn' };
 
   before(() => {
     assert.equal(process.getuid?.(), 0, 'the test command runs as root (it prepares the host)');
-    ensureServiceUser({ user: serviceUser, dataDir, log: () => undefined });
+    // What `npm start` runs first, as root: the user, its data directory, and what only root can
+    // make for this instance (the notebook network's firewall, the build cgroups).
+    const setup = spawnSync(process.execPath, ['--import', 'tsx', 'src/setup/main.ts', 'start'], { env: { ...process.env, ...settings }, encoding: 'utf8' });
+    assert.equal(setup.status, 0, `setup failed:\n${setup.stdout}\n${setup.stderr}`);
   });
 
   after(async () => {
@@ -61,10 +65,12 @@ describe('the launcher started as root runs as the service user', () => {
       await exited;
     }
     removeContainersOf(instance);
+    removeBuildCgroupsOf(instance);
+    await removeSandboxOf(instance);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('setup made the account, put it in the docker group and gave it the data directory', () => {
+  test('setup (as npm start runs it) made the account, put it in the docker group and gave it the data directory', () => {
     const account = lookUpUser(serviceUser);
     assert.ok(account, 'the service user exists');
     assert.notEqual(account.uid, 0);
@@ -74,7 +80,7 @@ describe('the launcher started as root runs as the service user', () => {
   test('the launcher, its private Redis and its Docker access work without root', async () => {
     const account = lookUpUser(serviceUser)!;
     launcher = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, NBLAUNCH_DATA_DIR: dataDir, PORT: '0', NBLAUNCH_HOST: '127.0.0.1', NBLAUNCH_INSTANCE: instance, NBLAUNCH_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...settings },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const [, url] = await waitForLine(launcher, /nblaunch is ready at (http:\/\/\S+)/, 60_000);
