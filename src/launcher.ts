@@ -39,6 +39,8 @@ import { Reconciler } from './sessions/reconciler.js';
 import { SessionManager } from './sessions/session-manager.js';
 import type { WarmPools } from './sessions/warm-pools.js';
 import { EmbeddedRedis } from './store/embedded-redis.js';
+import { sweepAbandonedCheckouts } from './repos/abandoned-checkouts.js';
+import { tmpdir } from 'node:os';
 import { connectRedis } from './store/redis-connection.js';
 import { RedisRouteStore } from './store/redis-route-store.js';
 import { RedisSessionStore } from './store/redis-session-store.js';
@@ -159,6 +161,8 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
   const starter = new ServerStarter({ spawner, config, ...(options.serverCommand ? { serverCommand: options.serverCommand } : {}) });
   const poolStore = new RedisPoolStore(redis, config.instance, sealer);
   const builder = builderFromConfig(config, logger);
+  const swept = await sweepAbandonedCheckouts(config.git.checkoutDir || tmpdir());
+  if (swept.length > 0) logger.info({ removed: swept.length }, 'removed checkouts left by a launcher that was killed mid-build');
   const pools = new PoolManager({
     config, definitions, store: poolStore, sessions, starter, spawner, builder, logger,
     isAnswering: async (server) => (await fetchJupyterStatus(server, `/s/${server.id}/`, server.token, 1000)) !== null,

@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { LauncherError } from '../errors/launcher-error.js';
 import { displayUrl, gitFailure, gitTimeout, isGitKilled, refNotFound } from './git-failures.js';
 import { egressTarget } from './egress-policy.js';
+import { checkoutPrefix } from './abandoned-checkouts.js';
 import { hardenedGit } from './hardened-git.js';
 import { fullShaPattern, lsRemotePatterns, parseLsRemote, pickCommit, shortShaPattern } from './remote-refs.js';
 import { RefCache } from './ref-cache.js';
@@ -75,7 +76,7 @@ export class GitRemote {
       throw new LauncherError(400, 'bad-spec', `A checkout needs a full 40-character commit SHA, not ${JSON.stringify(sha.slice(0, 80))}; resolve the ref first.`);
     }
     await this.ensureWorkDir();
-    const dir = await mkdtemp(path.join(this.workDir, 'nblaunch-checkout-'));
+    const dir = await mkdtemp(path.join(this.workDir, checkoutPrefix('checkout')));
     try {
       await this.withDeadline(cloneUrl, async (gitAt, url) => {
         const git = gitAt(dir);
@@ -129,7 +130,7 @@ export class GitRemote {
 
   /** A short SHA names no ref: look for it among the commits of all branches and tags. */
   private async findCommitByPrefix(gitAt: GitAt, url: string, prefix: string): Promise<string> {
-    const dir = await mkdtemp(path.join(this.workDir, 'nblaunch-refs-'));
+    const dir = await mkdtemp(path.join(this.workDir, checkoutPrefix('refs')));
     try {
       const git = gitAt(dir);
       await git.raw(['init', '--quiet', '--bare']);

@@ -176,7 +176,8 @@ export class DockerSpawner implements Spawner {
       else await container.stop({ t: 5 });
     } catch (error) {
       const status = statusCodeOf(error);
-      if (status === 404 || status === 304) return;
+      // 409 on a forced removal: the engine is already removing it.
+      if (status === 404 || status === 304 || (options.remove && status === 409)) return;
       if (isConnectionError(error)) throw engineUnreachable(error);
       throw error;
     }

@@ -44,6 +44,23 @@ describe('Reconciler', () => {
     assert.deepEqual([...t.spawner.servers.keys()], [kept.id]);
   });
 
+  it('goes on with the rest of the pass when one repair fails, and tries that one again next time', async () => {
+    const t = setup();
+    await t.spawner.start(spec('orphan0001'));
+    await t.spawner.start(spec('orphan0002'));
+    await t.routeStore.add('noroute001', { host: '127.0.0.1', port: 1 }, t.clock.now);
+    t.spawner.failStopOf.add('orphan0001');
+
+    const first = await t.reconciler.reconcileOnce();
+    assert.deepEqual(first.orphanContainersRemoved, ['orphan0002']);
+    assert.deepEqual(first.routesRemoved, ['noroute001']);
+    assert.deepEqual([...t.spawner.servers.keys()], ['orphan0001']);
+
+    const second = await t.reconciler.reconcileOnce();
+    assert.deepEqual(second.orphanContainersRemoved, ['orphan0001']);
+    assert.deepEqual([...t.spawner.servers.keys()], []);
+  });
+
   it('keeps the container of a launch in progress (a reserved slot, no record yet)', async () => {
     const t = setup();
     assert.equal(await t.sessions.reserve('starting01', '10.0.0.1', limits), 'ok');

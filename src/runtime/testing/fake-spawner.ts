@@ -89,8 +89,12 @@ export class FakeSpawner implements Spawner {
     return { id: server.id, containerId: server.containerId, host: server.host, port: server.port };
   }
 
+  /** Ids whose next stop fails (as a container removed by someone else meanwhile does). */
+  readonly failStopOf = new Set<string>();
+
   async stop(id: string, options: { remove: boolean }): Promise<void> {
     this.stops.push({ id, remove: options.remove });
+    if (this.failStopOf.delete(id)) throw new Error(`(HTTP code 409) unexpected - removal of container ${id} is already in progress`);
     const server = this.servers.get(id);
     if (!server) return;
     if (options.remove) this.servers.delete(id);
