@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBuildEvents } from '../src/testing/build-events-client.js';
 import { GitHttpServer } from '../src/testing/git-http-server.js';
@@ -70,12 +70,19 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
   const git = await GitHttpServer.start();
   const instanceOn = `bench-ctl-on-${randomBytes(3).toString('hex')}`;
   const prefix = `nblaunch-bench-ctl-${randomBytes(3).toString('hex')}/`;
+  const instanceWide = `bench-ctl-wide-${randomBytes(3).toString('hex')}`;
   const index = await makeSandboxPackageIndex(work, 'nblaunch/base:latest', 'bench', instanceOn);
+  const wideIndex = await makeSandboxPackageIndex(join(work, 'wide'), 'nblaunch/base:latest', 'bench', instanceWide);
   const common = {
     git: { allowHttpHosts: [git.host], refCacheSeconds: 0 }, repos: { githubUrl: git.baseUrl },
     capacity: { maxServers: 20, maxServersPerIp: 20 },
   };
   const on = await bootLauncher({ ...common, instance: instanceOn, network: { allow: [index.allow] }, build: { imagePrefix: prefix, pipIndexUrl: index.url } });
+  // The same limits with the CPU cap as wide as the machine: what the mechanism costs, apart from the cap's effect.
+  const wide = await bootLauncher({
+    ...common, instance: instanceWide, network: { allow: [wideIndex.allow] },
+    build: { imagePrefix: prefix, pipIndexUrl: wideIndex.url, cpus: cpus().length },
+  });
   const off = await bootLauncher({
     ...common,
     build: { imagePrefix: prefix, pipIndexUrl: index.url, network: 'host', pids: 0, cpus: 0, maxDiskMb: 0 },
@@ -88,6 +95,7 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
   const launchOff: number[] = [];
   const buildOn: number[] = [];
   const buildOff: number[] = [];
+  const buildWide: number[] = [];
   try {
     await dockerRunUntilReady(on.config.image, 'bridge');
     for (let round = 0; round < launches; round += 1) {
@@ -99,10 +107,13 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
     for (let round = 0; round < builds; round += 1) {
       buildOn.push(await freshBuild(git, on, 'on'));
       buildOff.push(await freshBuild(git, off, 'off'));
+      buildWide.push(await freshBuild(git, wide, 'wide'));
     }
   } finally {
     await on.cleanup();
     await off.cleanup();
+    await wide.cleanup();
+    await wideIndex.close();
     await git.stop();
     await index.close();
     removeImagesWithPrefix(prefix);
@@ -111,7 +122,7 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
   const s = {
     floorBridge: summarize(floorBridge), floorSandbox: summarize(floorSandbox),
     launchOn: summarize(launchOn), launchOff: summarize(launchOff),
-    buildOn: summarize(buildOn), buildOff: summarize(buildOff),
+    buildOn: summarize(buildOn), buildOff: summarize(buildOff), buildWide: summarize(buildWide),
   };
   const result = {
     benchmark: 'controls',
@@ -126,6 +137,8 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
     buildLimitsOnP50Ms: round(s.buildOn.p50),
     buildLimitsOffP50Ms: round(s.buildOff.p50),
     buildOnVsOffP50: round(s.buildOn.p50 / s.buildOff.p50, 3),
+    buildLimitsAllCoresP50Ms: round(s.buildWide.p50),
+    buildAllCoresVsOffP50: round(s.buildWide.p50 / s.buildOff.p50, 3),
   };
   printTable([
     { what: 'docker run until ready, default bridge', p50_ms: result.floorBridgeP50Ms, p95_ms: round(s.floorBridge.p95), ratio: 1 },
@@ -134,6 +147,7 @@ export async function benchControls(options: BenchOptions): Promise<Record<strin
     { what: 'cold launch, limits on', p50_ms: result.launchLimitsOnP50Ms, p95_ms: round(s.launchOn.p95), ratio: result.launchOnVsOffP50 },
     { what: 'fresh build, limits off, host network', p50_ms: result.buildLimitsOffP50Ms, p95_ms: round(s.buildOff.p95), ratio: 1 },
     { what: 'fresh build, limits on, notebook network', p50_ms: result.buildLimitsOnP50Ms, p95_ms: round(s.buildOn.p95), ratio: result.buildOnVsOffP50 },
+    { what: `fresh build, limits on, CPU cap ${cpus().length} cores`, p50_ms: result.buildLimitsAllCoresP50Ms, p95_ms: round(s.buildWide.p95), ratio: result.buildAllCoresVsOffP50 },
   ]);
   return result;
 }
