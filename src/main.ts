@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config/load.js';
 import { startLauncher } from './launcher.js';
-import { assertWritableDataDir, dropToServiceUser, ServiceUserError } from './setup/service-user.js';
+import { assertWritableDataDir, dropToServiceUser, launcherProgramFiles, ServiceUserError } from './setup/service-user.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     throw error;
   }
   try {
-    const account = dropToServiceUser(config.runAsUser);
+    const account = dropToServiceUser(config.runAsUser, launcherProgramFiles);
     if (account) console.log(`running as ${account.name} (uid ${account.uid}), not root`);
     assertWritableDataDir(config.dataDir);
   } catch (error) {

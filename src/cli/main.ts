@@ -4,7 +4,7 @@ import { buildCommand } from './build-command.js';
 import { imagesCommand } from './images-command.js';
 import { organizerTokenCommand, organizerTokenUsage } from './organizer-token-command.js';
 import { workshopCommand, workshopUsage } from './workshop-command.js';
-import { dropToServiceUser, ServiceUserError } from '../setup/service-user.js';
+import { dropToServiceUser, launcherProgramFiles, ServiceUserError } from '../setup/service-user.js';
 
 const usage = `usage: nblaunch <command>
 
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   // As the launcher does: a private Redis this command starts must not leave root-owned files.
-  dropToServiceUser(config.runAsUser);
+  dropToServiceUser(config.runAsUser, launcherProgramFiles);
   return command(rest, config);
 }
 

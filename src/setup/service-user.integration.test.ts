@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -93,6 +93,19 @@ describe('the launcher started as root runs as the service user', () => {
     const body = await health.json() as { status: string; checks: Record<string, { ok: boolean }> };
     assert.equal(health.status, 200, JSON.stringify(body));
     assert.equal(body.status, 'ok');
+  });
+
+  test('launcher files the account cannot read are a clear refusal, and the process stays as it was', () => {
+    const secret = join(dataDir, '..', `nblaunch-runas-private-${process.pid}`);
+    writeFileSync(secret, 'root only', { mode: 0o600 });
+    try {
+      assert.throws(() => dropToServiceUser(serviceUser, [{ path: secret, need: 'read' }]), (error: unknown) =>
+        error instanceof ServiceUserError && error.message.includes(`cannot read ${secret}`) && /Put the checkout where nblaunch can read it/.test(error.message));
+      assert.equal(process.getuid?.(), 0);
+      assert.equal(process.geteuid?.(), 0);
+    } finally {
+      rmSync(secret, { force: true });
+    }
   });
 
   test('a missing account is a clear refusal, not a root launcher', () => {

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A host account as /etc/passwd (or NSS) has it. */
 export interface HostUser {
@@ -9,6 +10,15 @@ export interface HostUser {
   gid: number;
   home: string;
 }
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What the launcher and the CLI read or run after they switched users. */
+export const launcherProgramFiles: ProgramFile[] = [
+  { path: join(repoRoot, 'web', 'layout.html'), need: 'read' },
+  { path: join(repoRoot, 'src', 'repos', 'git-size-limited.sh'), need: 'run' },
+  { path: join(repoRoot, 'node_modules', 'dockerode', 'package.json'), need: 'read' },
+];
 
 export class ServiceUserError extends Error {
   override name = 'ServiceUserError';
@@ -59,7 +69,42 @@ export function ensureServiceUser({ user, dataDir, log }: ServiceUserSetup): voi
  * so that a bug that writes a file writes it as that user. It keeps the groups of that user
  * (docker: the engine's socket). Not root: nothing to do.
  */
-export function dropToServiceUser(user: string): HostUser | undefined {
+export interface ProgramFile {
+  path: string;
+  need: 'read' | 'run';
+}
+
+function executableBy(account: HostUser, stats: Stats): boolean {
+  if (stats.uid === account.uid) return (stats.mode & 0o100) !== 0;
+  if (stats.gid === account.gid || (process.getgroups?.() ?? []).includes(stats.gid)) return (stats.mode & 0o010) !== 0;
+  return (stats.mode & 0o001) !== 0;
+}
+
+/**
+ * The files this process still opens after switching (pages, the git wrapper, modules loaded
+ * late): checked as the user, with the effective ids only, which root can still take back.
+ */
+function unreachableAs(account: HostUser, files: ProgramFile[]): ProgramFile[] {
+  process.setegid!(account.gid);
+  process.seteuid!(account.uid);
+  try {
+    // access(2) answers for the real uid (still root), so the files are opened instead, which
+    // goes by the effective one; a script must also carry the execute bit of the user's class.
+    return files.filter(({ path, need }) => {
+      try {
+        closeSync(openSync(path, 'r'));
+        return need === 'run' && !executableBy(account, statSync(path));
+      } catch {
+        return true;
+      }
+    });
+  } finally {
+    process.seteuid!(0);
+    process.setegid!(0);
+  }
+}
+
+export function dropToServiceUser(user: string, programFiles: ProgramFile[] = []): HostUser | undefined {
   if (!isRoot() || user === 'root') return undefined;
   const account = lookUpUser(user);
   if (!account) {
@@ -70,6 +115,13 @@ export function dropToServiceUser(user: string): HostUser | undefined {
   }
   // POSIX-only, and missing from @types/node 20.
   (process as unknown as { initgroups(user: string, extraGroup: number): void }).initgroups(account.name, account.gid);
+  const unreadable = unreachableAs(account, programFiles);
+  if (unreadable.length > 0) {
+    throw new ServiceUserError(
+      `${user} cannot ${unreadable.map(({ path, need }) => `${need} ${path}`).join(', ')}: the launcher's own files must be readable by the user it runs as. `
+      + `Put the checkout where ${user} can read it (every folder above it open to others, e.g. /opt/nblaunch), or set runAsUser to an account that can (root keeps root, not recommended).`,
+    );
+  }
   process.setgid!(account.gid);
   process.setuid!(account.uid);
   if (process.getuid?.() === 0 || process.geteuid?.() === 0) throw new ServiceUserError(`could not give up root for ${user}`);
