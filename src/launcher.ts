@@ -203,6 +203,16 @@ async function startOnRedis(config: Config, options: LauncherOptions, logger: Lo
     ? new DiskQuota({
       usage: new ServerDiskUsage(config.instance), sessions, manager, persistent, logger,
       maxMb: config.server.diskMb, intervalMs: config.server.diskCheckSeconds * 1000,
+      homes: {
+        running: async () => {
+          const owned = (await sessions.list()).filter((session) => session.owner);
+          const records = await Promise.all(owned.map((session) => persistentStore.get(session.id)));
+          return records.flatMap((record) => (record ? [{ id: record.id, volume: record.volume }] : []));
+        },
+        usage: (volumes) => homeVolumes.usage(volumes),
+        intervalMs: config.server.homeCheckSeconds * 1000,
+        graceMs: config.server.homeGraceSeconds * 1000,
+      },
     })
     : undefined;
   const reconciler = new Reconciler({

@@ -94,9 +94,13 @@ export const configSchema = z.strictObject({
     pids: z.coerce.number().int().min(16).default(512)
       .describe('Maximum number of processes in each notebook server.'),
     diskMb: z.coerce.number().int().min(0).default(2048)
-      .describe('Most a notebook server may write to its own disk (outside a workshop attendee\'s home volume), in MiB: no one file may be larger, and a server past it is ended (an attendee\'s is stopped, files kept). 0: no limit.'),
+      .describe('Most a notebook server may write to its own disk, in MiB, and most a workshop attendee\'s home volume may hold: no one file may be larger; a server past it is ended (an attendee\'s is stopped, files kept; reopened, it runs for server.homeGraceSeconds so they can delete files, and stops at once past twice the limit). 0: no limit.'),
     diskCheckSeconds: z.coerce.number().positive().default(10)
       .describe('How often servers\' disk use is measured.'),
+    homeCheckSeconds: z.coerce.number().positive().default(60)
+      .describe('How often the home volumes of running attendees\' servers are measured (one helper container measures them all).'),
+    homeGraceSeconds: z.coerce.number().int().min(0).default(600)
+      .describe('How long an attendee\'s server stopped for its home\'s size runs when reopened, so they can delete files, before it is stopped again.'),
     startTimeoutSeconds: seconds().default(60)
       .describe('How long a new server may take to answer before the launch fails.'),
     maxConcurrentStarts: z.coerce.number().int().min(1).default(8)

@@ -87,6 +87,47 @@ export class DockerHomeVolumes implements HomeVolumes {
     }
   }
 
+  async usage(volumes: string[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    if (volumes.length === 0) return sizes;
+    const container = await dockerCall(() => this.docker.createContainer({
+      name: `nblaunch-${this.options.instance}-du-${randomBytes(6).toString('hex')}`,
+      Image: this.options.helperImage,
+      Entrypoint: [],
+      User: '0',
+      // -x: one file system each; -k: KiB of blocks really used, so a sparse file counts what it holds.
+      Cmd: ['du', '-sxk', ...volumes.map((_, index) => `/homes/${index}`)],
+      Labels: { [labelKeys.managed]: 'true', [labelKeys.instance]: this.options.instance, [labelKeys.role]: 'disk-usage' },
+      NetworkDisabled: true,
+      HostConfig: {
+        Mounts: volumes.map((volume, index) => ({ Type: 'volume' as const, Source: volume, Target: `/homes/${index}`, ReadOnly: true })),
+        CapDrop: ['ALL'],
+        // Reads every folder whatever its mode (an attendee's chmod 000 does not hide it); nothing else.
+        CapAdd: ['DAC_READ_SEARCH'],
+        SecurityOpt: ['no-new-privileges'],
+        Memory: 128 * 1024 * 1024,
+        MemorySwap: 128 * 1024 * 1024,
+        NanoCpus: 500_000_000,
+        PidsLimit: 8,
+      },
+    }));
+    const timer = setTimeout(() => { container.kill().catch(() => undefined); }, usageTimeoutMs);
+    try {
+      await dockerCall(() => container.start());
+      await dockerCall(() => container.wait());
+      const output = await dockerCall(() => container.logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
+      for (const line of demultiplexedText(output).split('\n')) {
+        const match = /^(\d+)\s+\/homes\/(\d+)$/.exec(line.trim());
+        const volume = match ? volumes[Number(match[2])] : undefined;
+        if (match && volume !== undefined) sizes.set(volume, Number(match[1]) * 1024);
+      }
+    } finally {
+      clearTimeout(timer);
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+    return sizes;
+  }
+
   async archive(entries: ArchiveEntry[]): Promise<Readable> {
     const container = await dockerCall(() => this.docker.createContainer({
       name: `nblaunch-${this.options.instance}-export-${randomBytes(6).toString('hex')}`,
@@ -152,4 +193,19 @@ export class DockerHomeVolumes implements HomeVolumes {
     }
     return demuxer;
   }
+}
+
+/** Longest one measurement of every home may take (millions of small files take long). */
+const usageTimeoutMs = 60_000;
+
+/** The text of a non-tty container's log: 8-byte frame headers stripped. */
+function demultiplexedText(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const length = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + length));
+    offset += 8 + length;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

@@ -29,4 +29,10 @@ export interface HomeVolumes {
    * (a workshop's repo was updated): nothing the attendee has is ever overwritten.
    */
   addNewFiles(volume: string, image: string): Promise<void>;
+  /**
+   * Bytes each volume holds, measured by one short-lived helper that mounts them read-only and
+   * may read every folder (an attendee cannot hide files from it with chmod). A volume that
+   * could not be measured is missing from the answer.
+   */
+  usage(volumes: string[]): Promise<Map<string, number>>;
 }

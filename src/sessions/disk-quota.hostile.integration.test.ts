@@ -51,7 +51,7 @@ describe('hostile attendees: a persistent server past its disk limit', () => {
   before(async () => {
     harness = await bootLauncher({
       instance: `hbuild-${Math.random().toString(36).slice(2, 8)}`, trustProxy: true,
-      auth: { signInAttemptsPerMinute: 1000, organizerToken }, server: { diskMb, diskCheckSeconds: 0.5 },
+      auth: { signInAttemptsPerMinute: 1000, organizerToken }, server: { diskMb, diskCheckSeconds: 0.5, homeCheckSeconds: 1 },
     });
   });
   after(() => harness.cleanup());
@@ -77,5 +77,34 @@ describe('hostile attendees: a persistent server past its disk limit', () => {
 
     const again = await client.openServer();
     assert.equal(await client.readFile(again, 'kept.txt'), 'my work');
+  });
+
+  it('stops a server whose home grows past the limit (files hidden by chmod count too), lets it run again to delete, and stops it past twice the limit', async () => {
+    const base = () => harness.url;
+    const organizer = new OrganizerClient(base, organizerToken);
+    const bob = { name: 'Bob Roe', email: 'bob@example.org' };
+    const links = await organizer.workshopWith('home', [bob]);
+    const client = await AttendeeClient.signIn(base, 'home', links.get(bob.email)!);
+    const server = await client.openServer();
+    const container = `nblaunch-${harness.config.instance}-${server.id}`;
+    const stoppedFor = async (what: string) => eventually(async () => {
+      const record = await harness.launcher.deps.persistentServers.get(server.id);
+      return record?.state === 'stopped' ? record : undefined;
+    }, 30_000, what);
+    // 40 MiB in the home, in a folder its owner then closes to everyone (also to a du run as them).
+    execFileSync('docker', ['exec', '-u', '1000', container, 'sh', '-c', 'mkdir -p ~/hidden && for i in 1 2 3 4 5; do head -c 8388608 /dev/zero > ~/hidden/part-$i; done && chmod 000 ~/hidden']);
+    const first = await stoppedFor('the server to stop for its home\'s size');
+    assert.equal(first.stopReason, 'home-limit');
+    assert.ok(harness.volumes().includes(first.volume), 'the home volume is kept');
+    const page = await (await client.fetch('/w/home', { headers: html })).text();
+    assert.match(page, /files in your home folder take more than 32 MiB/);
+
+    const again = await client.openServer();
+    // A measuring pass or two within the grace period: the server keeps running.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal((await harness.launcher.deps.persistentServers.get(again.id))?.state, 'running');
+    execFileSync('docker', ['exec', '-u', '1000', container, 'sh', '-c', 'chmod 700 ~/hidden && for i in 6 7 8 9 10; do head -c 8388608 /dev/zero > ~/hidden/part-$i; done']);
+    const second = await stoppedFor('the server past twice the limit to stop despite the grace period');
+    assert.equal(second.stopReason, 'home-limit');
   });
 });

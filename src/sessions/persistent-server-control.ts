@@ -1,6 +1,6 @@
 import type { SessionRecord } from './session-store.js';
 
-export type StopReason = 'idle' | 'workshop-ended' | 'organizer' | 'attendee-removed' | 'server-stopped' | 'restart' | 'made-room' | 'disk-limit';
+export type StopReason = 'idle' | 'workshop-ended' | 'organizer' | 'attendee-removed' | 'server-stopped' | 'restart' | 'made-room' | 'disk-limit' | 'home-limit';
 
 /**
  * What the culler and the reconciler ask of persistent servers (a workshop attendee's, see

@@ -28,6 +28,9 @@ const serverNotes = {
 
 const diskLimitNote = 'Your server was stopped because it wrote more to its disk than the limit for each server. The files in your home folder are kept; what was written elsewhere (such as /tmp) is gone. Opening it starts it again: keep large downloads and outputs small.';
 
+const homeLimitNote = ({ diskMb, homeGraceSeconds }: { diskMb: number; homeGraceSeconds: number }) =>
+  `Your server was stopped because the files in your home folder take more than ${diskMb} MiB, the limit for each attendee. Nothing was deleted. Open it again to delete or download what you do not need: it runs for ${Math.round(homeGraceSeconds / 60)} minutes, then stops again if your files still take more than the limit.`;
+
 export function html(ctx: Context, template: string, workshop: Workshop, values: Record<string, string> = {}): void {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
@@ -59,7 +62,9 @@ export function workshopPages(deps: WorkshopAppDeps): Router {
     if (signedIn) {
       const info = (await deps.workshopServers.statuses(workshop.slug)).get(signedIn.attendee.id);
       const status = info?.status ?? 'never-started';
-      const note = status === 'stopped' && info?.stopReason === 'disk-limit' ? diskLimitNote : serverNotes[status];
+      const note = status === 'stopped' && info?.stopReason === 'disk-limit' ? diskLimitNote
+        : status === 'stopped' && info?.stopReason === 'home-limit' ? homeLimitNote(deps.config.server)
+          : serverNotes[status];
       html(ctx, 'workshop-attendee', workshop, { name: signedIn.attendee.name, csrf: signedIn.session.csrfToken, serverNote: note });
       return;
     }

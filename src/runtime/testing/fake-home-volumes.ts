@@ -43,6 +43,13 @@ export class FakeHomeVolumes implements HomeVolumes {
     this.newFileCopies.push({ volume, image });
   }
 
+  /** Bytes `usage` answers per volume (tests set them). */
+  readonly sizes = new Map<string, number>();
+
+  async usage(volumes: string[]): Promise<Map<string, number>> {
+    return new Map(volumes.filter((volume) => this.sizes.has(volume)).map((volume) => [volume, this.sizes.get(volume)!]));
+  }
+
   async remove(name: string): Promise<void> {
     if (this.inUse().has(name)) throw new LauncherError(409, 'volume-in-use', `The volume ${name} is still used by a container.`);
     this.volumes.delete(name);
