@@ -100,15 +100,9 @@ export class DockerHomeVolumes implements HomeVolumes {
       Labels: { [labelKeys.managed]: 'true', [labelKeys.instance]: this.options.instance, [labelKeys.role]: 'disk-usage' },
       NetworkDisabled: true,
       HostConfig: {
-        Mounts: volumes.map((volume, index) => ({ Type: 'volume' as const, Source: volume, Target: `/homes/${index}`, ReadOnly: true })),
-        CapDrop: ['ALL'],
+        ...readOnlyHelper(volumes.map((volume, index) => ({ volume, target: `/homes/${index}` })), { memoryMb: 128, cpus: 0.5, pids: 8 }),
         // Reads every folder whatever its mode (an attendee's chmod 000 does not hide it); nothing else.
         CapAdd: ['DAC_READ_SEARCH'],
-        SecurityOpt: ['no-new-privileges'],
-        Memory: 128 * 1024 * 1024,
-        MemorySwap: 128 * 1024 * 1024,
-        NanoCpus: 500_000_000,
-        PidsLimit: 8,
       },
     }));
     const timer = setTimeout(() => { container.kill().catch(() => undefined); }, usageTimeoutMs);
@@ -142,15 +136,7 @@ export class DockerHomeVolumes implements HomeVolumes {
       AttachStderr: true,
       Tty: false,
       NetworkDisabled: true,
-      HostConfig: {
-        Mounts: entries.map((entry) => ({ Type: 'volume' as const, Source: entry.volume, Target: `${archiveDir}/${entry.folder}`, ReadOnly: true })),
-        CapDrop: ['ALL'],
-        SecurityOpt: ['no-new-privileges'],
-        Memory: 256 * 1024 * 1024,
-        MemorySwap: 256 * 1024 * 1024,
-        NanoCpus: 1_000_000_000,
-        PidsLimit: 16,
-      },
+      HostConfig: readOnlyHelper(entries.map((entry) => ({ volume: entry.volume, target: `${archiveDir}/${entry.folder}` })), { memoryMb: 256, cpus: 1, pids: 16 }),
     }).catch((error: unknown) => {
       if (statusCodeOf(error) === 404) throw new LauncherError(503, 'image-missing', `The image "${this.options.helperImage}" that makes archives is not on this Docker engine.`, { cause: error });
       throw error;
@@ -208,4 +194,17 @@ function demultiplexedText(buffer: Buffer): string {
     offset += 8 + length;
   }
   return Buffer.concat(parts).toString('utf8');
+}
+
+/** A helper container's limits over read-only mounts of home volumes: no capabilities, no new privileges, no swap. */
+function readOnlyHelper(mounts: Array<{ volume: string; target: string }>, limits: { memoryMb: number; cpus: number; pids: number }) {
+  return {
+    Mounts: mounts.map(({ volume, target }) => ({ Type: 'volume' as const, Source: volume, Target: target, ReadOnly: true })),
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges'],
+    Memory: limits.memoryMb * 1024 * 1024,
+    MemorySwap: limits.memoryMb * 1024 * 1024,
+    NanoCpus: Math.round(limits.cpus * 1_000_000_000),
+    PidsLimit: limits.pids,
+  };
 }
