@@ -7,7 +7,7 @@ import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { redisAnswers } from '../src/store/embedded-redis.js';
 import { storeKeys } from '../src/store/keys.js';
-import { removeContainersOf } from '../src/testing/launcher-harness.js';
+import { removeContainersOf, removeSandboxOf } from '../src/testing/launcher-harness.js';
 import type { BenchOptions } from './launch.js';
 import { bareServerScript, echoBackendScript, freePort, gitRevision, rssMb, sample, startChild, startScript, withCleanup } from './processes.js';
 import { percentile, printTable, round } from './stats.js';
@@ -56,6 +56,7 @@ export async function benchMemory(options: BenchOptions): Promise<Record<string,
     ensureServiceUser({ user: configSchema.parse({}).runAsUser, dataDir, log: () => undefined });
     const instance = `bench-mem-${lowercaseId(8)}`;
     defer(() => removeContainersOf(instance));
+    defer(() => removeSandboxOf(instance));
     const redisSocket = join(dataDir, 'redis', 'redis.sock');
     // If the launcher had to be killed, its private redis-server (own process group) is still up.
     defer(async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { dockerContainersOf, eventually, freePort, removeContainersOf, type LaunchResponse } from './testing/launcher-harness.js';
+import { dockerContainersOf, eventually, freePort, removeContainersOf, removeSandboxOf, type LaunchResponse } from './testing/launcher-harness.js';
 import { configSchema } from './config/schema.js';
 import { ensureServiceUser } from './setup/service-user.js';
 
@@ -103,7 +103,11 @@ describe('the nblaunch entry point (src/main.ts) as a process', () => {
     for (const child of children) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-    for (const instance of instances) removeContainersOf(instance);
+    for (const instance of instances) {
+      removeContainersOf(instance);
+      // Each launcher made its instance's notebook network: a /16 of Docker's pools each.
+      await removeSandboxOf(instance);
+    }
     for (const dir of dataDirs) {
       // A launcher killed above leaves its private redis-server behind.
       for (const pid of redisServersOn(join(dir, 'redis', 'redis.sock'))) {
