@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { labelKeys } from '../src/runtime/labels.js';
 import { GitHttpServer } from '../src/testing/git-http-server.js';
 import { startLauncher, type RunningLauncher } from '../src/launcher.js';
 import { removeSandboxOf } from '../src/testing/launcher-harness.js';
+import { sandboxNetworkName } from '../src/network/sandbox-names.js';
 
 const run = promisify(execFile);
 
@@ -72,7 +73,9 @@ export async function startE2ELauncher(git: GitHttpServer, overrides: Record<str
     },
   });
   let launcher: RunningLauncher | undefined;
+  let keeper: string | undefined;
   const stop = async () => {
+    if (keeper) execFileSync('docker', ['rm', '-f', keeper], { stdio: 'ignore' });
     await launcher?.close().catch((error: Error) => console.error(`[e2e] closing the launcher failed: ${error.message}`));
     await removeInstanceContainers(instance).catch((error: Error) => console.error(`[e2e] removing containers of ${instance} failed: ${error.message}`));
     await removeInstanceVolumes(instance).catch((error: Error) => console.error(`[e2e] removing volumes of ${instance} failed: ${error.message}`));
@@ -82,6 +85,14 @@ export async function startE2ELauncher(git: GitHttpServer, overrides: Record<str
   };
   try {
     launcher = await startLauncher(config, { activityFlushMs: 200, shutdownGraceMs: 2000, print: () => {}, installFirewall: process.getuid?.() === 0 });
+    // The notebook network's bridge loses its carrier whenever no container is on it, and gets
+    // it back with the next server: Chromium takes each flip for a network change and cancels
+    // requests in flight (net::ERR_NETWORK_CHANGED). One idle container keeps the bridge up.
+    // Not labelled as the launcher's, so its reconciler leaves it alone.
+    keeper = execFileSync('docker', [
+      'run', '-d', '--network', sandboxNetworkName(instance), '--label', `org.nblaunch.e2e-keeper=${instance}`,
+      '--cap-drop', 'ALL', '--memory', '32m', '--entrypoint', 'sleep', config.image, 'infinity',
+    ], { encoding: 'utf8' }).trim();
   } catch (error) {
     await stop();
     throw error;

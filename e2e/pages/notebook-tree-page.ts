@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { NotebookPage } from './notebook-page.js';
 
 /** Jupyter Notebook 6's file browser ("tree") under /s/<id>/tree. */
@@ -9,7 +9,14 @@ export class NotebookTreePage {
   readonly newButton: Locator;
   readonly newPython3: Locator;
 
+  private networkChanged = false;
+
   constructor(readonly page: Page) {
+    // Docker adding a container's interface can make Chromium cancel the page's scripts in
+    // flight (net::ERR_NETWORK_CHANGED): the browser reacting to the host, not the server failing.
+    page.on('requestfailed', (request) => {
+      if (request.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) this.networkChanged = true;
+    });
     this.fileList = page.locator('#notebook_list');
     this.newButton = page.locator('#new-dropdown-button');
     this.newPython3 = page.locator('#kernel-python3 a');
@@ -18,7 +25,18 @@ export class NotebookTreePage {
   /** Waits until the tree is on screen with its kernel list loaded (the "New" menu is filled in by an API call). */
   async waitUntilReady(): Promise<void> {
     await expect(this.page).toHaveURL(NotebookTreePage.urlPattern, { timeout: 60_000 });
-    await expect(this.fileList).toBeVisible();
+    try {
+      await expect(this.fileList).toBeVisible({ timeout: 20_000 });
+    } catch (error) {
+      // Only a load the browser itself broke off is loaded again (seen by this page, or the
+      // page's HTML arrived but its require.js never ran); anything else fails here.
+      const scriptsLost = await this.page.evaluate(() => typeof (globalThis as { requirejs?: unknown }).requirejs === 'undefined');
+      if (!this.networkChanged && !scriptsLost) throw error;
+      test.info().annotations.push({ type: 'reloaded', description: 'the tree page lost its scripts (net::ERR_NETWORK_CHANGED)' });
+      this.networkChanged = false;
+      await this.page.reload();
+      await expect(this.fileList).toBeVisible();
+    }
     await expect(this.newButton).toBeEnabled();
     await expect(this.newPython3).toBeAttached();
   }
